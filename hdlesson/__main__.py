@@ -1,0 +1,5 @@
+import sys
+
+from hdlesson.cli import main
+
+sys.exit(main())

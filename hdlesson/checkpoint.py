@@ -1,0 +1,166 @@
+"""Saving and loading training checkpoints and pretrained networks.
+
+A checkpoint is a dictionary of tensors and plain Python values written with
+``torch.save`` and read with ``torch.load(..., weights_only=True)``, so that
+loading never runs code from the file. Files are written to a temporary name
+in the same folder and then renamed, so a crash mid-write leaves the previous
+checkpoint intact.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import tempfile
+import zipfile
+from pathlib import Path
+
+import torch
+
+from hdlesson.model import HDRNN, ModelConfig
+
+FORMAT_VERSION = 1
+REQUIRED_KEYS = ("format_version", "state_dict", "model_config", "train_config", "update")
+
+
+class CheckpointError(ValueError):
+    """A checkpoint file is unreadable, incomplete or from an incompatible version."""
+
+
+def save_checkpoint(path, model: HDRNN, train_config: dict, update: int, history: dict,
+                    optimizer_state=None, metrics: dict | None = None, extra: dict | None = None):
+    """Write a checkpoint atomically and return its path.
+
+    Parameters
+    ----------
+    path : str or Path
+        Destination file; its folder is created if needed.
+    model : HDRNN
+    train_config : dict
+        The training configuration as plain values (``TrainConfig.to_dict()``).
+    update : int
+        Number of parameter updates done so far.
+    history : dict of str to list of float
+        Per-update training record; stored as float64 tensors.
+    optimizer_state : dict, optional
+        ``optimizer.state_dict()``, needed to resume training.
+    metrics : dict, optional
+        Evaluation results of the final network.
+    extra : dict, optional
+        Further plain values (library version, wall time).
+    """
+    from hdlesson import __version__
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = {
+        "format_version": FORMAT_VERSION,
+        "library_version": __version__,
+        "state_dict": {k: v.detach().clone() for k, v in model.state_dict().items()},
+        "model_config": model.config.to_dict(),
+        "train_config": train_config,
+        "update": int(update),
+        "history": {k: torch.tensor(v, dtype=torch.float64) for k, v in history.items()},
+        "metrics": dict(metrics or {}),
+        "extra": dict(extra or {}),
+    }
+    if optimizer_state is not None:
+        payload["optimizer_state"] = optimizer_state
+
+    handle, temporary = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as file:
+            torch.save(payload, file)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
+    return path
+
+
+def read_checkpoint(path) -> dict:
+    """Read and check a checkpoint file; return its dictionary.
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``path`` does not exist.
+    CheckpointError
+        If the file is not a readable checkpoint or comes from an
+        incompatible format version.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"checkpoint {str(path)!r} not found; check the path, or train a network with "
+            "'python -m hdlesson train --preset paper --seed 0 --out DIR'."
+        )
+    try:
+        payload = torch.load(path, map_location="cpu", weights_only=True)
+    except (RuntimeError, pickle.UnpicklingError, zipfile.BadZipFile, EOFError, OSError) as error:
+        raise CheckpointError(
+            f"checkpoint {str(path)!r} cannot be read ({type(error).__name__}: {error}); the file "
+            "is corrupt or not a PyTorch checkpoint. Write it again with "
+            "'python -m hdlesson train', or resume from an earlier checkpoint."
+        ) from error
+
+    if not isinstance(payload, dict):
+        raise CheckpointError(
+            f"checkpoint {str(path)!r} contains a {type(payload).__name__}, not an hdlesson "
+            "checkpoint dictionary; write it with hdlesson.save_checkpoint or "
+            "'python -m hdlesson train'."
+        )
+    missing = [key for key in REQUIRED_KEYS if key not in payload]
+    if missing:
+        raise CheckpointError(
+            f"checkpoint {str(path)!r} lacks the entries {missing}; it was not written by "
+            "hdlesson. Write it with 'python -m hdlesson train'."
+        )
+    if payload["format_version"] != FORMAT_VERSION:
+        raise CheckpointError(
+            f"checkpoint {str(path)!r} has format version {payload['format_version']!r}, but "
+            f"this hdlesson reads version {FORMAT_VERSION}; retrain it with this version "
+            "('python -m hdlesson train') or install the hdlesson version that wrote it "
+            f"({payload.get('library_version', 'unknown')})."
+        )
+    return payload
+
+
+def model_from_checkpoint(payload: dict, source="checkpoint") -> HDRNN:
+    """Build an HDRNN from a checkpoint dictionary and load its weights."""
+    try:
+        config = ModelConfig(**payload["model_config"])
+    except TypeError as error:
+        raise CheckpointError(
+            f"{source} has an incompatible model configuration {payload['model_config']!r} "
+            f"({error}); retrain it with this hdlesson version."
+        ) from error
+    model = HDRNN(config)
+    try:
+        model.load_state_dict(payload["state_dict"])
+    except RuntimeError as error:
+        raise CheckpointError(
+            f"{source} does not match a {config.n_units}-unit HDRNN ({error}); retrain it with "
+            "this hdlesson version."
+        ) from error
+    model.eval()
+    return model
+
+
+def load_checkpoint(path):
+    """Load a network from a checkpoint file.
+
+    Returns
+    -------
+    model : HDRNN
+        In evaluation mode, with ``model.record`` holding the checkpoint's
+        configuration, metrics, history and library version.
+    """
+    payload = read_checkpoint(path)
+    model = model_from_checkpoint(payload, source=f"checkpoint {str(path)!r}")
+    model.record = {key: value for key, value in payload.items() if key not in ("state_dict", "optimizer_state")}
+    model.record["path"] = str(path)
+    return model

@@ -1,0 +1,85 @@
+"""Command line: ``python -m hdlesson train`` and ``python -m hdlesson evaluate``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from hdlesson.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
+from hdlesson.evaluate import ACCURACY_TARGET, EVALUATION_SEED, evaluate
+from hdlesson.train import PRESETS, TrainingDivergedError, preset, train
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m hdlesson", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    train_parser = commands.add_parser("train", help="train a network and save it with its metrics")
+    train_parser.add_argument("--preset", default="paper",
+                              help=f"training preset, one of {sorted(PRESETS)} (default: paper)")
+    train_parser.add_argument("--seed", type=int, default=0, help="seed of weights, trials and noise")
+    train_parser.add_argument("--av-scale", type=float, default=1.0,
+                              help="multiplies the SD of the AV innovations (default: 1)")
+    train_parser.add_argument("--out", required=True, type=Path,
+                              help="output folder; the network is saved as seed<N>.pt")
+    train_parser.add_argument("--no-resume", action="store_true",
+                              help="start afresh even if a checkpoint of this run exists")
+
+    eval_parser = commands.add_parser("evaluate", help="measure the errors of a saved network")
+    eval_parser.add_argument("checkpoint", type=Path, help="checkpoint file (.pt)")
+    eval_parser.add_argument("--trials", type=int, default=1000, help="number of trials (default: 1000)")
+    eval_parser.add_argument("--seed", type=int, default=EVALUATION_SEED,
+                             help=f"seed of the trials (default: {EVALUATION_SEED})")
+    eval_parser.add_argument("--json", action="store_true", help="print the metrics as JSON")
+
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        if args.command == "train":
+            return _train(args)
+        return _evaluate(args)
+    except (CheckpointError, FileNotFoundError, ValueError, TrainingDivergedError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+def _train(args) -> int:
+    from dataclasses import replace
+
+    config = preset(args.preset, seed=args.seed)
+    if args.av_scale != 1.0:
+        config = replace(config, task=replace(config.task, av_scale=args.av_scale))
+    out = args.out / f"seed{args.seed}.pt"
+    partial = args.out / f"seed{args.seed}.partial.pt"
+
+    result = train(config, checkpoint_path=partial, resume=not args.no_resume)
+    metrics = evaluate(result.model, task=config.task)
+    save_checkpoint(out, result.model, config.to_dict(), config.n_updates, result.history,
+                    metrics=metrics,
+                    extra={"wall_time_s": result.wall_time_s, "preset": args.preset})
+    partial.unlink(missing_ok=True)
+    print(f"saved {out} after {result.wall_time_s:.0f} s of training")
+    _print_metrics(metrics)
+    return 0
+
+
+def _evaluate(args) -> int:
+    model = load_checkpoint(args.checkpoint)
+    metrics = evaluate(model, n_trials=args.trials, seed=args.seed)
+    if args.json:
+        print(json.dumps(metrics, indent=2))
+    else:
+        _print_metrics(metrics)
+    return 0
+
+
+def _print_metrics(metrics) -> None:
+    verdict = "meets" if metrics["normalized_error"] <= ACCURACY_TARGET else "misses"
+    print(f"trials: {metrics['n_trials']} of {metrics['n_steps']} steps (seed {metrics['seed']})")
+    print(f"normalised output error: {100 * metrics['normalized_error']:.3f}% "
+          f"({verdict} the {100 * ACCURACY_TARGET:g}% target)")
+    print(f"mean absolute heading error: {metrics['mean_abs_heading_error_deg']:.2f} deg over all steps, "
+          f"{metrics['final_abs_heading_error_deg']:.2f} deg at the last step")
