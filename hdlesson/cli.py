@@ -10,7 +10,7 @@ from pathlib import Path
 
 from hdlesson.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
 from hdlesson.evaluate import ACCURACY_TARGET, EVALUATION_SEED, evaluate
-from hdlesson.train import PRESETS, TrainingDivergedError, preset, train
+from hdlesson.training import PRESETS, TrainingDivergedError, preset, train
 
 
 def main(argv=None) -> int:

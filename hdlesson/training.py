@@ -32,7 +32,7 @@ from hdlesson.model import HDRNN, ModelConfig
 from hdlesson.task import Task
 from hdlesson.validation import check_positive, check_positive_int
 
-logger = logging.getLogger("hdlesson.train")
+logger = logging.getLogger("hdlesson.training")
 
 
 class TrainingDivergedError(FloatingPointError):
@@ -44,17 +44,21 @@ class Stage:
     """A run of updates on trials of one length.
 
     The learning rate falls from ``learning_rate`` to ``final_learning_rate``
-    along a cosine over the stage (constant when they are equal).
+    along a cosine over the stage (constant when they are equal or the final
+    rate is None). ``batch_size`` overrides the config's trials per update.
     """
 
     n_updates: int
     n_steps: int
     learning_rate: float
     final_learning_rate: float | None = None
+    batch_size: int | None = None
 
     def __post_init__(self):
         check_positive_int("n_updates", self.n_updates)
         check_positive_int("n_steps", self.n_steps)
+        if self.batch_size is not None:
+            check_positive_int("batch_size", self.batch_size)
         check_positive("learning_rate", self.learning_rate)
         if self.final_learning_rate is not None:
             check_positive("final_learning_rate", self.final_learning_rate)
@@ -212,9 +216,10 @@ def batch_seeds(seed: int, update: int):
 def _draw_batch(config: TrainConfig, stage: Stage, update: int):
     rng, torch_seed = batch_seeds(config.seed, update)
     task = replace(config.task, n_steps=stage.n_steps)
-    trials = task.sample(config.batch_size, rng)
+    batch_size = stage.batch_size or config.batch_size
+    trials = task.sample(batch_size, rng)
     generator = torch.Generator().manual_seed(torch_seed)
-    noise = torch.empty(stage.n_steps + 1, config.batch_size, config.model.n_units)
+    noise = torch.empty(stage.n_steps + 1, batch_size, config.model.n_units)
     noise.normal_(0.0, config.model.rate_noise_sd, generator=generator)
     return (
         torch.from_numpy(trials.inputs),
@@ -300,6 +305,11 @@ def train(config: TrainConfig | str = "paper", checkpoint_path=None, resume: boo
     bar = _progress_bar(len(plan), start_update, progress)
     # A worker thread draws the next batch (trials and rate noise) while this
     # one computes the current update; the draws depend only on (seed, update).
+    # Each thread then runs on one core: with PyTorch's default of one thread
+    # per core, the two threads' thread pools would compete for the cores and
+    # spin-wait on each other, which made updates ten times slower in tests.
+    threads_before = torch.get_num_threads()
+    torch.set_num_threads(1)
     with ThreadPoolExecutor(max_workers=1) as pool:
         pending = None
         if start_update < len(plan):
@@ -348,6 +358,7 @@ def train(config: TrainConfig | str = "paper", checkpoint_path=None, resume: boo
                                done, checkpoint_path)
             raise
         finally:
+            torch.set_num_threads(threads_before)
             if bar is not None:
                 bar.close()
 
