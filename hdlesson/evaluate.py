@@ -16,9 +16,10 @@ ACCURACY_TARGET = 0.01
 
 def task_of(model) -> Task:
     """Return the task a network was trained on (the default task if unknown)."""
-    record = getattr(model, "record", None)
-    if record and "train_config" in record:
-        return Task(**record["train_config"]["task"])
+    record = getattr(model, "record", None) or {}
+    task_values = record.get("train_config", {}).get("task")
+    if task_values:
+        return Task(**task_values)
     return Task(dt_seconds=model.dt)
 
 

@@ -162,7 +162,8 @@ def track_heading(model, angular_velocity, initial_heading, return_rates: bool =
 
 
 def _cue_steps(model) -> int:
-    record = getattr(model, "record", None)
-    if record and "train_config" in record:
-        return int(record["train_config"]["task"]["cue_steps"])
+    record = getattr(model, "record", None) or {}
+    task_values = record.get("train_config", {}).get("task")
+    if task_values:
+        return int(task_values["cue_steps"])
     return Task().cue_steps
