@@ -11,6 +11,7 @@ from pathlib import Path
 from hdlesson.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
 from hdlesson.evaluate import ACCURACY_TARGET, EVALUATION_SEED, evaluate
 from hdlesson.training import PRESETS, TrainingDivergedError, preset, train
+from hdlesson.variants import VARIANT_TASKS, variant_config
 
 
 def main(argv=None) -> int:
@@ -21,8 +22,12 @@ def main(argv=None) -> int:
     train_parser.add_argument("--preset", default="paper",
                               help=f"training preset, one of {sorted(PRESETS)} (default: paper)")
     train_parser.add_argument("--seed", type=int, default=0, help="seed of weights, trials and noise")
-    train_parser.add_argument("--av-scale", type=float, default=1.0,
-                              help="multiplies the SD of the AV innovations (default: 1)")
+    train_parser.add_argument("--variant", default="default",
+                              help=f"AV statistics of the task, one of {sorted(VARIANT_TASKS)} "
+                                   "(default: default); only with --preset paper")
+    train_parser.add_argument("--snapshots", default="",
+                              help="comma-separated update counts at which to save the weights "
+                                   "to seed<N>.development.pt, e.g. 0,100,1000")
     train_parser.add_argument("--out", required=True, type=Path,
                               help="output folder; the network is saved as seed<N>.pt")
     train_parser.add_argument("--no-resume", action="store_true",
@@ -47,23 +52,53 @@ def main(argv=None) -> int:
 
 
 def _train(args) -> int:
-    from dataclasses import replace
-
-    config = preset(args.preset, seed=args.seed)
-    if args.av_scale != 1.0:
-        config = replace(config, task=replace(config.task, av_scale=args.av_scale))
+    if args.variant != "default" and args.preset != "paper":
+        raise ValueError(f"--variant {args.variant} needs --preset paper, not {args.preset!r}.")
+    config = variant_config(args.variant, seed=args.seed) if args.preset == "paper" \
+        else preset(args.preset, seed=args.seed)
+    snapshot_updates = _parse_updates(args.snapshots)
     out = args.out / f"seed{args.seed}.pt"
     partial = args.out / f"seed{args.seed}.partial.pt"
 
-    result = train(config, checkpoint_path=partial, resume=not args.no_resume)
+    result = train(config, checkpoint_path=partial, resume=not args.no_resume,
+                   snapshot_updates=snapshot_updates)
     metrics = evaluate(result.model, task=config.task)
     save_checkpoint(out, result.model, config.to_dict(), config.n_updates, result.history,
                     metrics=metrics,
-                    extra={"wall_time_s": result.wall_time_s, "preset": args.preset})
+                    extra={"wall_time_s": result.wall_time_s, "preset": args.preset,
+                           "variant": args.variant})
+    if snapshot_updates:
+        _save_snapshots(args.out / f"seed{args.seed}.development.pt", result, config)
     partial.unlink(missing_ok=True)
     print(f"saved {out} after {result.wall_time_s:.0f} s of training")
     _print_metrics(metrics)
     return 0
+
+
+def _parse_updates(text: str) -> list[int]:
+    if not text.strip():
+        return []
+    try:
+        return sorted({int(part) for part in text.split(",")})
+    except ValueError:
+        raise ValueError(f"--snapshots {text!r} is invalid; give update counts like 0,100,1000.") from None
+
+
+def _save_snapshots(path, result, config) -> None:
+    """Write the weight snapshots of a run next to its network (atomically)."""
+    import os
+
+    import torch
+
+    payload = {
+        "model_config": config.model.to_dict(),
+        "train_config": config.to_dict(),
+        "snapshots": {str(update): state for update, state in sorted(result.snapshots.items())},
+    }
+    temporary = path.with_name(path.name + ".tmp")
+    torch.save(payload, temporary)
+    os.replace(temporary, path)
+    print(f"saved {len(result.snapshots)} snapshots to {path}")
 
 
 def _evaluate(args) -> int:

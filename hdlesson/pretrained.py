@@ -5,19 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from hdlesson.checkpoint import load_checkpoint
+from hdlesson.variants import DESCRIPTIONS as VARIANTS
 
 PRETRAINED_DIR = Path(__file__).parent / "pretrained"
-
 # Each variant is a folder of seed<N>.pt files, all trained with the "paper"
-# preset; they differ in the AV statistics of the task.
-VARIANTS = {
-    "default": "the published task (AV innovation SD 0.03 rad per step)",
-}
+# preset; they differ in the AV statistics of the task (see hdlesson.variants).
 
 
 def available_seeds(variant: str = "default") -> list[int]:
     """Return the seeds of the shipped networks of one variant."""
     folder = _variant_dir(variant)
+    if not folder.is_dir():
+        return []
     return sorted(int(path.stem[len("seed"):]) for path in folder.glob("seed*.pt")
                   if path.stem[len("seed"):].isdigit())
 
@@ -28,8 +27,8 @@ def pretrained_path(seed: int = 0, variant: str = "default") -> Path:
     if not path.is_file():
         raise ValueError(
             f"no pretrained network with seed={seed!r} for variant {variant!r}; available seeds: "
-            f"{available_seeds(variant)}. Train one with 'python -m hdlesson train --preset paper "
-            f"--seed {seed} --out DIR' and load it with hdlesson.load_checkpoint."
+            f"{available_seeds(variant)}. Train one with 'python -m hdlesson train --variant "
+            f"{variant} --seed {seed} --out DIR' and load it with hdlesson.load_checkpoint."
         )
     return path
 
@@ -58,3 +57,33 @@ def _variant_dir(variant: str) -> Path:
     if variant not in VARIANTS:
         raise ValueError(f"unknown variant {variant!r}; choose one of {sorted(VARIANTS)}.")
     return PRETRAINED_DIR / variant
+
+
+def load_development(variant: str = "default", seed: int = 0) -> dict:
+    """Load the snapshots saved along the training of one shipped network.
+
+    Returns
+    -------
+    dict
+        Maps each update number (int) to an ``HDRNN`` holding the weights
+        after that many updates (0 is the initial network).
+    """
+    import torch
+
+    from hdlesson.checkpoint import CheckpointError, model_from_checkpoint
+
+    path = _variant_dir(variant) / f"seed{seed}.development.pt"
+    if not path.is_file():
+        raise ValueError(
+            f"no training snapshots for variant {variant!r}, seed {seed}; they are shipped for "
+            "the default variant's seed 0 only. Save your own with 'python -m hdlesson train "
+            "--snapshots 0,100,500 ...'."
+        )
+    payload = torch.load(path, map_location="cpu", weights_only=True)
+    if not isinstance(payload, dict) or "snapshots" not in payload:
+        raise CheckpointError(f"{str(path)!r} is not an hdlesson snapshot file.")
+    snapshots = {}
+    for update, state_dict in payload["snapshots"].items():
+        entry = {"state_dict": state_dict, "model_config": payload["model_config"]}
+        snapshots[int(update)] = model_from_checkpoint(entry, source=f"{str(path)!r}")
+    return dict(sorted(snapshots.items()))

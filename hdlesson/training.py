@@ -195,6 +195,7 @@ class TrainingResult:
     history: dict
     config: TrainConfig
     wall_time_s: float
+    snapshots: dict = field(default_factory=dict)
 
     def __iter__(self):
         # Allows ``model, history = train(config)``.
@@ -244,7 +245,8 @@ def _make_optimizer(model, config):
 
 
 def train(config: TrainConfig | str = "paper", checkpoint_path=None, resume: bool = False,
-          progress: bool | None = None, seed: int | None = None) -> TrainingResult:
+          progress: bool | None = None, seed: int | None = None,
+          snapshot_updates=()) -> TrainingResult:
     """Train an HD network.
 
     Parameters
@@ -260,6 +262,10 @@ def train(config: TrainConfig | str = "paper", checkpoint_path=None, resume: boo
         Show a progress bar; None shows it only when stderr is a terminal.
     seed : int, optional
         With a preset name, the seed of the run.
+    snapshot_updates : iterable of int
+        Update counts after which to keep a copy of the weights (0 is the
+        initial network), returned in ``TrainingResult.snapshots``. Snapshots
+        are not kept across a resume.
 
     Returns
     -------
@@ -289,6 +295,13 @@ def train(config: TrainConfig | str = "paper", checkpoint_path=None, resume: boo
         logger.info("resumed from %s at update %d", checkpoint_path, start_update)
 
     plan = _schedule(config)
+    wanted_snapshots = {int(u) for u in snapshot_updates}
+    bad = sorted(u for u in wanted_snapshots if not 0 <= u <= len(plan))
+    if bad:
+        raise ValueError(f"snapshot_updates {bad} lie outside 0..{len(plan)}, the updates of this run.")
+    snapshots = {}
+    if start_update in wanted_snapshots:
+        snapshots[start_update] = _copy_state(model)
     workspace = BPTTWorkspace()
     last_checkpoint = checkpoint_path if (resume and start_update > 0) else None
     started = time.perf_counter()
@@ -348,6 +361,8 @@ def train(config: TrainConfig | str = "paper", checkpoint_path=None, resume: boo
                     bar.set_postfix(steps=stage.n_steps, loss=f"{terms.total:.4f}",
                                     error=f"{heading_error:.1f}deg")
 
+                if update + 1 in wanted_snapshots:
+                    snapshots[update + 1] = _copy_state(model)
                 if checkpoint_path is not None and (update + 1) % config.checkpoint_every == 0:
                     last_checkpoint = write_checkpoint(update + 1)
         except KeyboardInterrupt:
@@ -366,7 +381,12 @@ def train(config: TrainConfig | str = "paper", checkpoint_path=None, resume: boo
     model.eval()
     if checkpoint_path is not None:
         write_checkpoint(len(plan))
-    return TrainingResult(model=model, history=history, config=config, wall_time_s=wall_time)
+    return TrainingResult(model=model, history=history, config=config, wall_time_s=wall_time,
+                          snapshots=snapshots)
+
+
+def _copy_state(model):
+    return {name: tensor.detach().clone() for name, tensor in model.state_dict().items()}
 
 
 def _heading_error_deg(normalized_error):
