@@ -6,11 +6,12 @@ rate penalty of 0.01 that is scaled down when it exceeds half the task error.
 Unlike that code, which re-seeds its generator on every call and so shows the
 same 100 trials at every update, each update here draws fresh trials.
 
-Training runs in stages (``Stage``): shorter trials and a higher learning rate
-first, then the full 500-step trials with a decaying learning rate. With the
-published schedule (500-step trials at a learning rate of 1e-3 throughout) the
-loss sits on a plateau for over a thousand updates; short trials leave it in a
-few hundred. The final network is always evaluated on full 500-step trials.
+Training runs in stages (``Stage``): short trials and a higher learning rate
+first, then the full 500-step trials with a low, decaying learning rate. With
+the published schedule (500-step trials at a learning rate of 1e-3
+throughout) the loss sits on a plateau for over a thousand updates; 100-step
+trials leave it in a few hundred. The final network is always evaluated on
+full 500-step trials.
 """
 
 from __future__ import annotations
@@ -148,16 +149,22 @@ class TrainConfig:
 
 
 def _paper_stages():
+    # Chosen by trial on 2 cores (seed 0, normalised error on 1000 fresh
+    # 500-step trials): jumping from 200- to 500-step trials at a learning
+    # rate of 1e-3 lost ground each time, and at equal wall time more updates
+    # on 200-step trials beat fewer on 300- or 500-step ones (0.77% against
+    # 1.2-1.4%). The final stage adapts the network to full-length trials at
+    # a low learning rate.
     return (
-        Stage(n_updates=600, n_steps=100, learning_rate=3e-3),
-        Stage(n_updates=600, n_steps=200, learning_rate=2e-3),
-        Stage(n_updates=1800, n_steps=500, learning_rate=1e-3, final_learning_rate=5e-5),
+        Stage(n_updates=400, n_steps=100, learning_rate=3e-3),
+        Stage(n_updates=5000, n_steps=200, learning_rate=2e-3, final_learning_rate=2e-4),
+        Stage(n_updates=1000, n_steps=500, learning_rate=2e-4, final_learning_rate=1e-5),
     )
 
 
 PRESETS = {
-    # The published task, model and optimiser, reached in minutes through a
-    # curriculum on trial length and a decaying learning rate.
+    # The published task, model and optimiser, trained in about 4 minutes on
+    # 2 cores through a curriculum on trial length and a decaying learning rate.
     "paper": dict(stages=_paper_stages()),
     # The published schedule as it was: 5000 updates on 500-step trials at a
     # learning rate of 1e-3 (about 6 minutes here, an hour with autograd).
