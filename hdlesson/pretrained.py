@@ -46,7 +46,7 @@ def load_pretrained(seed: int = 0, variant: str = "default"):
     Returns
     -------
     HDRNN
-        In evaluation mode. ``model.record`` holds its training config,
+        In evaluation mode. ``model.record`` contains its training config,
         library version, training wall time (``record["extra"]["wall_time_s"]``),
         per-update history and final metrics.
     """

@@ -167,7 +167,8 @@ PRESETS = {
     # 2 cores through a curriculum on trial length and a decaying learning rate.
     "paper": dict(stages=_paper_stages()),
     # The published schedule as it was: 5000 updates on 500-step trials at a
-    # learning rate of 1e-3 (about 6 minutes here, an hour with autograd).
+    # learning rate of 1e-3 (an estimated 7 minutes at hdlesson's cost per
+    # update on 2 cores, about an hour with a plain autograd loop).
     "published": dict(stages=(Stage(n_updates=5000, n_steps=500, learning_rate=1e-3),)),
     # A short run for the first chapter: it leaves the plateau but does not
     # reach the accuracy of the pretrained networks.
@@ -191,7 +192,7 @@ def preset(name: str, seed: int = 0, **overrides) -> TrainConfig:
 
 @dataclass
 class TrainingResult:
-    """What ``train`` returns: the trained network and its history.
+    """The trained network, its per-update history and its configuration.
 
     ``history`` maps each of "update", "n_steps", "learning_rate", "loss",
     "normalized_error", "heading_error_deg" and "wall_time_s" to one value per
