@@ -73,6 +73,11 @@ def save_checkpoint(path, model: HDRNN, train_config: dict, update: int, history
             torch.save(payload, file)
             file.flush()
             os.fsync(file.fileno())
+        # mkstemp creates the file readable by its owner only; give it the
+        # permissions of any other new file.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
         os.replace(temporary, path)
     except BaseException:
         if os.path.exists(temporary):
