@@ -15,6 +15,8 @@
   its citation.
 - :mod:`~hdlesson.biology.fly` builds the fly's E-PG / P-EN / P-EG / Delta7
   wiring from published rules and simulates it.
+- :mod:`~hdlesson.biology.compare` puts the fly, the recording and a network
+  in the form the same analysis code takes, and draws published values.
 """
 
 from hdlesson.biology import facts
@@ -35,6 +37,18 @@ from hdlesson.biology.angular_velocity import (
     session_av_statistics,
 )
 from hdlesson.biology.cells import CellTuning, real_cell_tuning, tracking_aligned_rates
+from hdlesson.biology.compare import (
+    ErrorGrowth,
+    FlyNetworkView,
+    align_to_preferred,
+    baseline_fraction,
+    class_fractions,
+    draw_published_value,
+    fly_as_network,
+    fly_class_fractions,
+    fly_effective_epg_weights,
+    tracking_error_growth,
+)
 from hdlesson.biology.decoding import DecodingResult, decode_session, population_vector
 from hdlesson.biology.fly import (
     FlyCompassWiring,
