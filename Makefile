@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 TORCH_SPEC ?= torch==2.13.0
 STAMP := $(VENV)/.installed
 
-.PHONY: book test unit notebooks install clean
+.PHONY: book test unit notebooks install clean book-strict check-html student install-cells
 
 install: $(STAMP)
 
@@ -33,6 +33,31 @@ unit: $(STAMP)
 
 notebooks: $(STAMP)
 	$(BIN)/python -m pytest --nbval book -q -p no:cacheprovider
+
+# The CI build of the book: every notebook is executed again (--all), any
+# warning or cell error fails the build, and then each notebook's execution
+# time is checked against its budget (120 s each, 600 s for the whole book).
+book-strict: $(STAMP)
+	$(BIN)/jupyter-book build . --all --warningiserror --nitpick --keep-going
+	$(BIN)/python tools/time_notebooks.py --build-dir _build
+
+# Loads every page of the built book in headless Chromium (/usr/bin/chromium,
+# Debian package chromium) and saves screenshots in _build/screenshots.
+# Run it after `make book` or `make book-strict`.
+check-html: $(STAMP)
+	$(BIN)/python tools/check_html.py --html-dir _build/html --screenshots _build/screenshots
+
+# Writes the student copies (solutions removed) to _build/student and
+# executes them; only the exercise cells may raise.
+student: $(STAMP)
+	rm -rf _build/student
+	$(BIN)/python tools/student_version.py _build/student
+	$(BIN)/python tools/time_notebooks.py --execute --cwd book _build/student/*.ipynb
+
+# Inserts or updates the guarded install cell at the top of every chapter,
+# after a version bump or a change of the repository URL in _config.yml.
+install-cells: $(STAMP)
+	$(BIN)/python tools/install_cell.py
 
 clean:
 	rm -rf _build $(VENV)
