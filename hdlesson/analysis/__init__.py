@@ -45,6 +45,7 @@ from hdlesson.analysis.perturb import (
     DriveResult,
     JumpResult,
     SilencingResult,
+    constant_av_trials,
     drive_shifters,
     jump_bump,
     silence_units,

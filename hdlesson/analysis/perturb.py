@@ -16,6 +16,9 @@ any ``HDRNN``:
 - :func:`drive_shifters` injects current into one Shifter population, so the
   bump turns without any AV input.
 
+:func:`constant_av_trials` builds the trials they run on, for perturbations
+of your own.
+
 Every trial starts with the usual cue of the initial heading, then runs at
 constant AV (zero by default). Speeds and drifts are in degrees per second,
 positive for counter-clockwise (CCW), the sign convention of
@@ -370,6 +373,34 @@ def drive_shifters(model, classes, population: str = CCW_SHIFTER, current: float
         control_speed_deg_per_s=_speed_deg_per_s(decode_heading(control)[:, fit], model.dt),
         heading=heading,
     )
+
+
+def constant_av_trials(model, n_trials: int = 16, n_steps: int = 400, av_rad_per_s: float = 0.0,
+                       seed: int = 0):
+    """Build the trials every perturbation here runs on: a cue at a random heading, then constant AV.
+
+    Use them to run your own perturbation through ``model(inputs,
+    unit_mask=..., external_current=...)``.
+
+    Parameters
+    ----------
+    model : HDRNN
+        Sets the time step and the cue length.
+    n_trials, n_steps : int
+    av_rad_per_s : float
+        Constant AV, radians per second; positive is CCW.
+    seed : int
+        Seed of the cued headings, drawn uniformly in ``[0, 2*pi)``.
+
+    Returns
+    -------
+    inputs : ndarray, shape (trials, steps, 3)
+        Network inputs (AV per step, then the sin and cos of the cue).
+    true_heading : ndarray, shape (trials, steps)
+        True heading, radians (unwrapped).
+    """
+    check_positive_int("n_steps", n_steps)
+    return _constant_av_trials(model, n_trials, n_steps, av_rad_per_s, seed)
 
 
 def _constant_av_trials(model, n_trials, n_steps, av_rad_per_s, seed):
