@@ -29,7 +29,7 @@ book: $(STAMP)
 test: unit notebooks
 
 unit: $(STAMP)
-	$(BIN)/python -m pytest tests -q
+	$(BIN)/python -m pytest tests -q -p no:cacheprovider
 
 notebooks: $(STAMP)
 	$(BIN)/python -m pytest --nbval book -q -p no:cacheprovider
