@@ -2,24 +2,8 @@
 
 import numpy as np
 import pytest
-import torch
 
 from hdlesson.analysis.classify import ClassifyConfig, classify_from_rates, classify_units
-from hdlesson.ring import build_ring_attractor
-
-
-@pytest.fixture(scope="module", autouse=True)
-def single_thread():
-    """Run on one thread: these small batches only lose time to thread contention."""
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(previous)
-
-
-@pytest.fixture(scope="module")
-def ring():
-    return build_ring_attractor()
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,6 @@
 
 import numpy as np
 import pytest
-import torch
 
 from hdlesson.analysis.classify import classify_units
 from hdlesson.analysis.connectivity import (
@@ -15,20 +14,6 @@ from hdlesson.analysis.connectivity import (
     weight_profile,
 )
 from hdlesson.ring import RingConfig, build_ring_attractor
-
-
-@pytest.fixture(scope="module", autouse=True)
-def single_thread():
-    """Run on one thread: these small batches only lose time to thread contention."""
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(previous)
-
-
-@pytest.fixture(scope="module")
-def ring():
-    return build_ring_attractor()
 
 
 @pytest.fixture(scope="module")

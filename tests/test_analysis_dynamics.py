@@ -13,22 +13,7 @@ from hdlesson.analysis.dynamics import (
 )
 from hdlesson.heading import build_inputs
 from hdlesson.model import retanh
-from hdlesson.ring import build_ring_attractor
 from hdlesson.task import Task
-
-
-@pytest.fixture(scope="module", autouse=True)
-def single_thread():
-    """Run on one thread: these small batches only lose time to thread contention."""
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(previous)
-
-
-@pytest.fixture(scope="module")
-def ring():
-    return build_ring_attractor()
 
 
 @pytest.fixture(scope="module")

@@ -11,20 +11,6 @@ from hdlesson.ring import RingConfig, build_ring_attractor
 from hdlesson.task import Task
 
 
-@pytest.fixture(scope="module", autouse=True)
-def single_thread():
-    """Run on one thread: these small batches only lose time to thread contention."""
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(previous)
-
-
-@pytest.fixture(scope="module")
-def ring():
-    return build_ring_attractor()
-
-
 def heading_errors_deg(model, task, n_trials, seed):
     trials = task.sample(n_trials, np.random.default_rng(seed))
     with torch.no_grad():

@@ -13,7 +13,6 @@ are counter-clockwise (CCW).
 
 import numpy as np
 import pytest
-import torch
 
 import hdlesson
 from hdlesson.analysis import (
@@ -35,15 +34,6 @@ COUNT_TOLERANCE = 15
 # Shuffles of preferred directions for the null distribution of kernel amplitudes.
 N_SHUFFLES = 200
 SEEDS = hdlesson.available_seeds("default")
-
-
-@pytest.fixture(scope="module", autouse=True)
-def single_thread():
-    """Run on one thread: these small batches only lose time to thread contention."""
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(previous)
 
 
 @pytest.fixture(scope="module", params=SEEDS, ids=[f"seed{seed}" for seed in SEEDS])
