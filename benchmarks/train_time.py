@@ -21,6 +21,8 @@ import torch
 
 from hdlesson import evaluate, preset, train
 
+from machine import cpu_name  # benchmarks/machine.py, beside this script
+
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -28,7 +30,7 @@ def main():
     args = parser.parse_args()
 
     config = preset("paper", seed=args.seed)
-    print(f"machine: {platform.machine()}, {_cpu_name()}, torch {torch.__version__}")
+    print(f"machine: {platform.machine()}, {cpu_name()}, torch {torch.__version__}")
     print(f"preset 'paper', seed {args.seed}: {config.n_updates} updates in {len(config.stages)} stages")
 
     start = time.perf_counter()
@@ -48,16 +50,6 @@ def main():
     print(f"normalised error: {100 * metrics['normalized_error']:.3f}%")
     print(f"mean absolute heading error: {metrics['mean_abs_heading_error_deg']:.2f} deg, "
           f"{metrics['final_abs_heading_error_deg']:.2f} deg at step 500")
-
-
-def _cpu_name() -> str:
-    try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 if __name__ == "__main__":

@@ -24,6 +24,8 @@ from hdlesson import HDRNN, Stage, Task, preset, train
 from hdlesson.bptt import BPTTWorkspace, loss_and_gradients
 from hdlesson.training import _draw_batch
 
+from machine import cpu_name  # benchmarks/machine.py, beside this script
+
 N_TRIALS, N_STEPS, N_UNITS = 100, 500, 100
 
 
@@ -129,7 +131,7 @@ def main():
 
     print(f"machine: {platform.machine()}, {torch.get_num_threads()} torch threads, "
           f"torch {torch.__version__}, numpy {np.__version__}, Python {platform.python_version()}")
-    print(f"processor: {_cpu_name()}")
+    print(f"processor: {cpu_name()}")
 
     slow, fast = [], []
     for round_index in range(args.rounds):
@@ -155,16 +157,6 @@ def main():
         print(f"  {name}: {1000 * seconds:.1f} ms")
     print(f"matrix-product work per update: {flops / 1e9:.2f} GFLOP; at the single-thread rate of a "
           f"100x100 product ({rate:.0f} GFLOP/s) that is {1000 * flops / (rate * 1e9):.1f} ms")
-
-
-def _cpu_name() -> str:
-    try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 if __name__ == "__main__":

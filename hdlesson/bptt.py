@@ -42,9 +42,9 @@ class BPTTWorkspace:
     """Buffers for the forward and backward pass, kept between updates.
 
     Allocating ~100 MB of fresh buffers for every update costs page faults
-    that take as long as the arithmetic, and slicing a buffer at every step
-    costs Python time, so the buffers and their per-step views are made once
-    per batch shape and reused.
+    that take as long as the arithmetic. Slicing a buffer at every step costs
+    Python time. So the buffers and their per-step views are made once per
+    batch shape and reused.
     """
 
     def __init__(self):
@@ -57,7 +57,7 @@ class BPTTWorkspace:
         full = (n_steps + 1, n_trials, n_units)
         self.states = torch.empty(full, dtype=dtype)
         self.clean_rates = torch.empty(full, dtype=dtype)
-        # Each row of presynaptic holds a step's noisy rates, the next step's
+        # Each row of presynaptic contains a step's noisy rates, the next step's
         # inputs and a constant 1, so that one matrix product applies the
         # recurrent weights, the input weights and the bias together.
         self.presynaptic = torch.empty(n_steps + 1, n_trials, n_units + n_inputs + 1, dtype=dtype)
