@@ -55,7 +55,7 @@ def test_gradients_match_autograd(rate_penalty, with_noise):
     loss = reference_loss(model, inputs, targets, mask, noise, rate_penalty)
     loss.backward()
 
-    assert terms.total == pytest.approx(float(loss), rel=1e-12)
+    assert terms.total == pytest.approx(loss.item(), rel=1e-12)
     for name, parameter in model.named_parameters():
         torch.testing.assert_close(manual[name], parameter.grad, rtol=1e-9, atol=1e-12, msg=name)
 
