@@ -52,6 +52,8 @@ def save_checkpoint(path, model: HDRNN, train_config: dict, update: int, history
     from hdlesson import __version__
 
     path = Path(path)
+    if path.is_dir():
+        raise ValueError(f"checkpoint path {str(path)!r} is a folder; give a file name such as {str(path / 'run.pt')!r}.")
     path.parent.mkdir(parents=True, exist_ok=True)
     payload = {
         "format_version": FORMAT_VERSION,
@@ -98,6 +100,11 @@ def read_checkpoint(path) -> dict:
         incompatible format version.
     """
     path = Path(path)
+    if path.is_dir():
+        raise CheckpointError(
+            f"checkpoint {str(path)!r} is a folder, not a file; give the path of a .pt file "
+            "inside it, such as seed0.pt."
+        )
     if not path.is_file():
         raise FileNotFoundError(
             f"checkpoint {str(path)!r} not found; check the path, or train a network with "
@@ -105,7 +112,10 @@ def read_checkpoint(path) -> dict:
         )
     try:
         payload = torch.load(path, map_location="cpu", weights_only=True)
-    except (RuntimeError, pickle.UnpicklingError, zipfile.BadZipFile, EOFError, OSError) as error:
+    except (RuntimeError, pickle.UnpicklingError, zipfile.BadZipFile, EOFError, OSError,
+            KeyError, ValueError, TypeError, AttributeError) as error:
+        # torch.load reports a file that is not a checkpoint in many ways:
+        # a plain text file, for example, raises KeyError in its unpickler.
         raise CheckpointError(
             f"checkpoint {str(path)!r} cannot be read ({type(error).__name__}: {error}); the file "
             "is corrupt or not a PyTorch checkpoint. Write it again with "
@@ -117,6 +127,11 @@ def read_checkpoint(path) -> dict:
             f"checkpoint {str(path)!r} contains a {type(payload).__name__}, not an hdlesson "
             "checkpoint dictionary; write it with hdlesson.save_checkpoint or "
             "'python -m hdlesson train'."
+        )
+    if "snapshots" in payload:
+        raise CheckpointError(
+            f"{str(path)!r} contains training snapshots, not one network; load it with "
+            "hdlesson.pretrained.load_development."
         )
     missing = [key for key in REQUIRED_KEYS if key not in payload]
     if missing:
@@ -151,6 +166,12 @@ def model_from_checkpoint(payload: dict, source="checkpoint") -> HDRNN:
             f"{source} does not match a {config.n_units}-unit HDRNN ({error}); retrain it with "
             "this hdlesson version."
         ) from error
+    bad = [name for name, tensor in model.state_dict().items() if not torch.isfinite(tensor).all()]
+    if bad:
+        raise CheckpointError(
+            f"{source} has NaN or infinite values in {bad}; it comes from a diverged run. Use an "
+            "earlier checkpoint or retrain with a lower learning rate."
+        )
     model.eval()
     return model
 

@@ -57,6 +57,8 @@ def _train(args) -> int:
     config = variant_config(args.variant, seed=args.seed) if args.preset == "paper" \
         else preset(args.preset, seed=args.seed)
     snapshot_updates = _parse_updates(args.snapshots)
+    if args.out.exists() and not args.out.is_dir():
+        raise ValueError(f"--out {str(args.out)!r} is a file; give a folder for the network and its checkpoints.")
     out = args.out / f"seed{args.seed}.pt"
     partial = args.out / f"seed{args.seed}.partial.pt"
 

@@ -14,6 +14,17 @@ EVALUATION_SEED = 20200
 ACCURACY_TARGET = 0.01
 
 
+def check_model(model) -> None:
+    """Raise TypeError unless ``model`` is an HDRNN."""
+    from hdlesson.model import HDRNN
+
+    if not isinstance(model, HDRNN):
+        raise TypeError(
+            f"model={model!r} is invalid; pass an HDRNN, for example hdlesson.load_pretrained(0) "
+            "or hdlesson.load_checkpoint(path)."
+        )
+
+
 def task_of(model) -> Task:
     """Return the task a network was trained on (the default task if unknown)."""
     record = getattr(model, "record", None) or {}
@@ -49,7 +60,17 @@ def evaluate(model, n_trials: int = 1000, seed: int = EVALUATION_SEED, task: Tas
         ``final_abs_heading_error_deg``: the same at the last step;
         ``n_trials``, ``n_steps``, ``seed``.
     """
+    check_model(model)
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed={seed!r} is invalid; use a non-negative integer.")
     task = task or task_of(model)
+    if not isinstance(task, Task):
+        raise TypeError(f"task={task!r} is invalid; pass a hdlesson.Task or None.")
+    if abs(task.dt_seconds - model.dt) > 1e-12:
+        raise ValueError(
+            f"task.dt_seconds={task.dt_seconds} differs from the model's time step "
+            f"model.dt={model.dt}; evaluate on a task with the model's time step."
+        )
     trials = task.sample(n_trials, np.random.default_rng(seed))
     squared_error, heading_errors = 0.0, []
 

@@ -69,6 +69,8 @@ def build_inputs(angular_velocity_per_step, initial_heading, cue_steps: int) -> 
 
 def check_angular_velocity(angular_velocity) -> np.ndarray:
     """Validate AV in rad/s of shape (trials, steps); return it as float64."""
+    if isinstance(angular_velocity, torch.Tensor):
+        angular_velocity = angular_velocity.detach().cpu().numpy()
     array = np.asarray(angular_velocity)
     if not (np.issubdtype(array.dtype, np.floating) or np.issubdtype(array.dtype, np.integer)) \
             or array.dtype == bool:
@@ -148,6 +150,9 @@ def track_heading(model, angular_velocity, initial_heading, return_rates: bool =
     rates : ndarray, shape (trials, steps, units)
         Only when ``return_rates`` is true.
     """
+    from hdlesson.evaluate import check_model
+
+    check_model(model)
     av = check_angular_velocity(angular_velocity)
     initial = check_initial_heading(initial_heading, av.shape[0])
     cue_steps = _cue_steps(model)

@@ -23,6 +23,11 @@ def available_seeds(variant: str = "default") -> list[int]:
 
 def pretrained_path(seed: int = 0, variant: str = "default") -> Path:
     """Return the file of one shipped network."""
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ValueError(
+            f"seed={seed!r} is invalid; give a non-negative integer, one of "
+            f"{available_seeds(variant)} for variant {variant!r}."
+        )
     path = _variant_dir(variant) / f"seed{seed}.pt"
     if not path.is_file():
         raise ValueError(

@@ -36,8 +36,14 @@ from hdlesson.validation import check_positive, check_positive_int
 logger = logging.getLogger("hdlesson.training")
 
 
+# The task loss of any network is at most about 4 (sin/cos outputs against
+# unit-length targets, plus the bounded rate penalty) until outputs blow up,
+# so a loss above this bound means training has diverged even if finite.
+MAX_FINITE_LOSS = 1e4
+
+
 class TrainingDivergedError(FloatingPointError):
-    """The loss or the gradients became NaN or infinite during training."""
+    """The loss or the gradients became NaN or infinite, or the loss exceeded MAX_FINITE_LOSS."""
 
 
 @dataclass(frozen=True)
@@ -291,6 +297,17 @@ def train(config: TrainConfig | str = "paper", checkpoint_path=None, resume: boo
     elif seed is not None:
         config = replace(config, seed=seed)
 
+    if not isinstance(config, TrainConfig):
+        raise TypeError(
+            f"config={config!r} is invalid; pass a TrainConfig (TrainConfig.from_dict turns a dict "
+            f"into one) or a preset name, one of {sorted(PRESETS)}."
+        )
+    if checkpoint_path is not None and Path(checkpoint_path).is_dir():
+        raise ValueError(
+            f"checkpoint_path={str(checkpoint_path)!r} is a folder; give a file name such as "
+            f"{str(Path(checkpoint_path) / 'run.pt')!r}."
+        )
+
     torch_generator = torch.Generator().manual_seed(int(config.seed))
     model = HDRNN(config.model, generator=torch_generator)
     optimizer = _make_optimizer(model, config)
@@ -348,7 +365,8 @@ def train(config: TrainConfig | str = "paper", checkpoint_path=None, resume: boo
                 terms = loss_and_gradients(model, inputs, targets, mask, rate_noise=noise,
                                            rate_penalty=config.rate_penalty, workspace=workspace)
                 grad_norm = torch.nn.utils.clip_grad_norm_(model.parameters(), config.gradient_clip)
-                if not (math.isfinite(terms.total) and torch.isfinite(grad_norm)):
+                runaway = terms.total > MAX_FINITE_LOSS
+                if runaway or not (math.isfinite(terms.total) and torch.isfinite(grad_norm)):
                     where = (f"the last good checkpoint is {str(last_checkpoint)!r}"
                              if last_checkpoint else "no checkpoint was written")
                     raise TrainingDivergedError(

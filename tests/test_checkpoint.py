@@ -94,3 +94,35 @@ def test_wrong_shapes_raise(tmp_path):
     torch.save(payload, tmp_path / "a.pt")
     with pytest.raises(CheckpointError, match="does not match"):
         load_checkpoint(tmp_path / "a.pt")
+
+
+def test_plain_text_file_raises(tmp_path):
+    (tmp_path / "a.pt").write_text("hello")
+    with pytest.raises(CheckpointError, match="cannot be read"):
+        load_checkpoint(tmp_path / "a.pt")
+
+
+def test_folder_raises_with_hint(tmp_path):
+    with pytest.raises(CheckpointError, match="is a folder"):
+        load_checkpoint(tmp_path)
+
+
+def test_save_to_folder_raises(tmp_path):
+    with pytest.raises(ValueError, match="is a folder"):
+        write(tmp_path)
+
+
+def test_nan_weights_raise(tmp_path):
+    model = HDRNN(ModelConfig(n_units=6), seed=0)
+    with torch.no_grad():
+        model.w_rec[0, 0] = float("nan")
+    write(tmp_path / "a.pt", model)
+    with pytest.raises(CheckpointError, match="NaN or infinite"):
+        load_checkpoint(tmp_path / "a.pt")
+
+
+def test_snapshot_file_points_to_loader():
+    from hdlesson.pretrained import PRETRAINED_DIR
+
+    with pytest.raises(CheckpointError, match="load_development"):
+        load_checkpoint(PRETRAINED_DIR / "default" / "seed0.development.pt")

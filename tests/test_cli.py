@@ -55,3 +55,17 @@ def test_train_negative_seed_fails_cleanly(tmp_path):
     result = run("train", "--seed", "-3", "--out", str(tmp_path))
     assert result.returncode == 2
     assert "seed=-3" in result.stderr
+
+
+def test_train_out_file_fails_cleanly(tmp_path):
+    (tmp_path / "afile").write_text("")
+    result = run("train", "--out", str(tmp_path / "afile"))
+    assert result.returncode == 2
+    assert "is a file" in result.stderr
+
+
+def test_evaluate_text_file_fails_cleanly(tmp_path):
+    (tmp_path / "text.pt").write_text("hello")
+    result = run("evaluate", str(tmp_path / "text.pt"))
+    assert result.returncode == 2
+    assert "cannot be read" in result.stderr

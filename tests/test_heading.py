@@ -64,3 +64,14 @@ def test_track_heading_rejects_bad_initial_heading(initial, message):
     model = HDRNN(ModelConfig(n_units=10), seed=0)
     with pytest.raises(ValueError, match=message):
         track_heading(model, np.zeros((2, 20)), initial)
+
+
+def test_track_heading_accepts_tensor_with_grad():
+    model = HDRNN(ModelConfig(n_units=10), seed=0)
+    av = torch.full((2, 20), 0.5, requires_grad=True)
+    assert track_heading(model, av, 0.0).shape == (2, 20)
+
+
+def test_track_heading_rejects_non_model():
+    with pytest.raises(TypeError, match="HDRNN"):
+        track_heading(None, np.zeros((1, 5)), 0.0)

@@ -61,3 +61,21 @@ def test_retraining_seed_zero_reproduces_shipped_network():
                                    rtol=1e-3, atol=1e-3, msg=name)
     metrics = evaluate(retrained)
     assert metrics["normalized_error"] == pytest.approx(shipped.record["metrics"]["normalized_error"], rel=0.02)
+
+
+@pytest.mark.parametrize("seed", [-1, 0.0, True, "0"])
+def test_invalid_seed_raises(seed):
+    with pytest.raises(ValueError, match="non-negative integer"):
+        load_pretrained(seed=seed)
+
+
+def test_evaluate_rejects_mismatched_time_step():
+    with pytest.raises(ValueError, match="time step"):
+        evaluate(load_pretrained(0), n_trials=2, task=hdlesson.Task(dt_seconds=0.02))
+
+
+def test_evaluate_rejects_bad_seed_and_model():
+    with pytest.raises(ValueError, match="seed=-1"):
+        evaluate(load_pretrained(0), n_trials=2, seed=-1)
+    with pytest.raises(TypeError, match="HDRNN"):
+        evaluate("seed0.pt")

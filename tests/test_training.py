@@ -149,3 +149,19 @@ def test_batches_depend_only_on_seed_and_update():
     for a, b in zip(first, again):
         torch.testing.assert_close(a, b, rtol=0, atol=0)
     assert not torch.equal(first[0], other[0])
+
+
+def test_runaway_loss_raises_diverged():
+    config = tiny_config(stages=(Stage(n_updates=30, n_steps=20, learning_rate=1e3),))
+    with pytest.raises(TrainingDivergedError, match="diverged"):
+        hdlesson.train(config, progress=False)
+
+
+def test_checkpoint_path_folder_rejected_before_training(tmp_path):
+    with pytest.raises(ValueError, match="is a folder"):
+        hdlesson.train(tiny_config(), checkpoint_path=tmp_path, progress=False)
+
+
+def test_dict_config_rejected_with_hint():
+    with pytest.raises(TypeError, match="from_dict"):
+        hdlesson.train(tiny_config().to_dict(), progress=False)
