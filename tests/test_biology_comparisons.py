@@ -169,14 +169,6 @@ def distinctive_fact_values():
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
-def test_chapter_committed_without_outputs(chapter):
-    notebook = json.loads((BOOK / chapter).read_text())
-    for cell in notebook["cells"]:
-        if cell["cell_type"] == "code":
-            assert cell["outputs"] == [] and cell["execution_count"] is None
-
-
-@pytest.mark.parametrize("chapter", CHAPTERS)
 def test_chapter_code_has_no_published_literals(chapter):
     distinctive = distinctive_fact_values()
     for source, tags in chapter_code_cells(chapter):
