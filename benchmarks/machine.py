@@ -4,7 +4,7 @@ import platform
 
 
 def cpu_name() -> str:
-    """Return the processor's model name from /proc/cpuinfo, or what the platform module knows."""
+    """Return the processor's model name from /proc/cpuinfo, or else platform.processor()."""
     try:
         with open("/proc/cpuinfo") as cpuinfo:
             for line in cpuinfo:

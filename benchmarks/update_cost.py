@@ -1,9 +1,9 @@
 """Cost of one training update: plain autograd loop against hdlesson's loop.
 
 Both run the same model on the same recipe (100 trials x 500 steps, 100
-units, rate noise, rate penalty, gradient clipping, AdamW), side by side in
-one process, alternating in rounds so that any slowdown of the machine hits
-both. Run from the repository root:
+units, rate noise, rate penalty, gradient clipping, AdamW). They run side by
+side in one process, alternating in rounds, so that any slowdown of the
+machine hits both. Run from the repository root:
 
     python benchmarks/update_cost.py [--rounds 3] [--autograd-updates 4] [--fast-updates 30]
 

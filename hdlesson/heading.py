@@ -84,6 +84,7 @@ def check_angular_velocity(angular_velocity) -> np.ndarray:
         )
     if array.shape[0] == 0 or array.shape[1] == 0:
         raise ValueError(f"angular_velocity has shape {array.shape}; it needs at least one trial and one step.")
+
     array = array.astype(float)
     bad = ~np.isfinite(array)
     if bad.any():
@@ -93,6 +94,7 @@ def check_angular_velocity(angular_velocity) -> np.ndarray:
             f"{trial}, step {step}: {array[trial, step]!r}); fill the gaps, for example by "
             "interpolation, before tracking heading."
         )
+
     largest = float(np.abs(array).max())
     if largest > MAX_PLAUSIBLE_AV_RAD_PER_S:
         raise ValueError(
