@@ -23,7 +23,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from hdlesson.validation import check_positive, check_positive_int
+from hdlesson.validation import check_non_negative, check_positive, check_positive_int, check_seed
 
 N_INPUTS = 3
 N_OUTPUTS = 2
@@ -65,11 +65,7 @@ class ModelConfig:
                 f"{self.tau_seconds}, which makes the Euler step unstable; use "
                 "dt_seconds <= tau_seconds (the recipe uses dt = tau / 10)."
             )
-        if not np.isfinite(self.rate_noise_sd) or self.rate_noise_sd < 0:
-            raise ValueError(
-                f"rate_noise_sd={self.rate_noise_sd!r} is invalid; use a "
-                "non-negative number."
-            )
+        check_non_negative("rate_noise_sd", self.rate_noise_sd)
 
     @property
     def alpha(self) -> float:
@@ -98,6 +94,7 @@ class HDRNN(nn.Module):
         self.config = config if config is not None else ModelConfig()
         n = self.config.n_units
         if generator is None:
+            check_seed("seed", seed)
             generator = torch.Generator().manual_seed(int(seed))
 
         w_rec = 1.5 * torch.randn(n, n, generator=generator) / np.sqrt(n)

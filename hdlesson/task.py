@@ -26,7 +26,7 @@ from dataclasses import dataclass, asdict
 
 import numpy as np
 
-from hdlesson.validation import as_generator, check_positive, check_positive_int
+from hdlesson.validation import as_generator, check_in_range, check_positive, check_positive_int
 
 
 @dataclass(frozen=True)
@@ -120,19 +120,14 @@ class Task:
                 f"trials of n_steps={self.n_steps}; use fewer cue steps or "
                 "longer trials."
             )
-        if not 0.0 <= self.av_autocorrelation < 1.0:
-            raise ValueError(
-                f"av_autocorrelation={self.av_autocorrelation!r} is invalid: an "
-                "AR(1) process is stationary only for a coefficient in [0, 1)."
-            )
+        check_in_range(
+            "av_autocorrelation", self.av_autocorrelation, 0.0, 1.0, high_inclusive=False,
+            meaning=": an AR(1) process is stationary only for a coefficient in [0, 1)",
+        )
         check_positive("av_noise_sd", self.av_noise_sd)
         check_positive("av_scale", self.av_scale)
         check_positive("dt_seconds", self.dt_seconds)
-        if not 0.0 <= self.zero_av_fraction <= 1.0:
-            raise ValueError(
-                f"zero_av_fraction={self.zero_av_fraction!r} is invalid; use a "
-                "fraction between 0 and 1."
-            )
+        check_in_range("zero_av_fraction", self.zero_av_fraction, 0.0, 1.0, meaning=", a fraction of trials")
 
     @property
     def av_sd_rad_per_step(self) -> float:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import math
+import numbers
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -31,7 +32,7 @@ from hdlesson.bptt import BPTTWorkspace, loss_and_gradients
 from hdlesson.checkpoint import read_checkpoint, save_checkpoint, model_from_checkpoint
 from hdlesson.model import HDRNN, ModelConfig
 from hdlesson.task import Task
-from hdlesson.validation import check_positive, check_positive_int
+from hdlesson.validation import check_non_negative, check_positive, check_positive_int, check_seed
 
 logger = logging.getLogger("hdlesson.training")
 
@@ -112,18 +113,14 @@ class TrainConfig:
     checkpoint_every: int = 250
 
     def __post_init__(self):
-        if isinstance(self.seed, bool) or not isinstance(self.seed, (int, np.integer)) or self.seed < 0:
-            raise ValueError(f"seed={self.seed!r} is invalid; use a non-negative integer.")
+        check_seed("seed", self.seed)
         if not self.stages:
             raise ValueError("stages is empty; give at least one Stage or use a preset (see PRESETS).")
         check_positive_int("batch_size", self.batch_size)
         check_positive_int("checkpoint_every", self.checkpoint_every)
         check_positive("gradient_clip", self.gradient_clip)
-        if self.rate_penalty < 0 or self.weight_decay < 0:
-            raise ValueError(
-                f"rate_penalty={self.rate_penalty!r} and weight_decay={self.weight_decay!r} "
-                "must be non-negative."
-            )
+        check_non_negative("rate_penalty", self.rate_penalty)
+        check_non_negative("weight_decay", self.weight_decay)
         if abs(self.model.dt_seconds - self.task.dt_seconds) > 1e-12:
             raise ValueError(
                 f"model.dt_seconds={self.model.dt_seconds} differs from task.dt_seconds="
@@ -320,6 +317,10 @@ def train(config: TrainConfig | str = "paper", checkpoint_path=None, resume: boo
         logger.info("resumed from %s at update %d", checkpoint_path, start_update)
 
     plan = _schedule(config)
+    snapshot_updates = list(snapshot_updates)
+    not_integers = [u for u in snapshot_updates if isinstance(u, bool) or not isinstance(u, numbers.Integral)]
+    if not_integers:
+        raise TypeError(f"snapshot_updates {not_integers!r} are not update numbers; give integers.")
     requested_snapshots = {int(u) for u in snapshot_updates}
     bad = sorted(u for u in requested_snapshots if not 0 <= u <= len(plan))
     if bad:
