@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 TORCH_SPEC ?= torch==2.13.0
 STAMP := $(VENV)/.installed
 
-.PHONY: book test unit notebooks install clean book-strict check-html student install-cells
+.PHONY: book test unit notebooks install clean book-strict check-html student install-cells matrix
 
 install: $(STAMP)
 
@@ -59,5 +59,12 @@ student: $(STAMP)
 install-cells: $(STAMP)
 	$(BIN)/python tools/install_cell.py
 
+# Builds two fresh environments in .venv-matrix, Python 3.10 with the oldest
+# versions pyproject.toml allows and Python 3.12 with the newest, and runs
+# the unit tests (without the slow one) and nbval in each. Each downloads a
+# CUDA build of torch from PyPI (several GB; it runs on the CPU).
+matrix: $(STAMP)
+	$(BIN)/python tools/dependency_matrix.py
+
 clean:
-	rm -rf _build $(VENV)
+	rm -rf _build $(VENV) .venv-matrix

@@ -1,0 +1,44 @@
+"""The oldest environment of tools/dependency_matrix.py follows pyproject.toml."""
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+tomllib = pytest.importorskip("tomllib")  # the tool runs on Python 3.11 or newer
+import dependency_matrix  # noqa: E402
+
+
+def write(tmp_path, dependencies):
+    path = tmp_path / "pyproject.toml"
+    lines = ",\n".join(f'    "{d}"' for d in dependencies)
+    path.write_text(f'[project]\nname = "x"\ndependencies = [\n{lines}\n]\n')
+    return path
+
+
+def test_pins_are_the_lower_bounds(tmp_path):
+    path = write(tmp_path, ["torch>=2.2", "numpy >= 1.24", "tqdm>=4.60,<5"])
+    assert dependency_matrix.lower_bound_pins(path) == ["torch==2.2", "numpy==1.24", "tqdm==4.60"]
+
+
+@pytest.mark.parametrize("requirement", ["torch", "numpy<2", "matplotlib==3.7"])
+def test_dependency_without_lower_bound_is_named(tmp_path, requirement):
+    path = write(tmp_path, ["torch>=2.2", requirement] if requirement != "torch" else [requirement])
+    with pytest.raises(ValueError, match=r"no '>=' lower bound") as info:
+        dependency_matrix.lower_bound_pins(path)
+    assert repr(requirement) in str(info.value)
+
+
+def test_every_runtime_dependency_of_the_package_has_a_lower_bound():
+    pins = dependency_matrix.lower_bound_pins()
+    names = {pin.split("==")[0] for pin in pins}
+    assert names == set(dependency_matrix.RUNTIME_MODULES)
+
+
+def test_missing_python_says_what_to_do(tmp_path, monkeypatch):
+    monkeypatch.setenv("PYENV_ROOT", str(tmp_path))
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(FileNotFoundError, match=r"no working Python 3\.99 found.*pyenv install 3\.99"):
+        dependency_matrix.find_python("3.99")

@@ -1,0 +1,195 @@
+"""Run the tests and every chapter on the oldest and newest versions allowed.
+
+Two environments, each a fresh virtual environment under ``--root``:
+
+- ``oldest``: Python 3.10 with every runtime dependency of ``pyproject.toml``
+  pinned to its lower bound (``torch>=2.2`` becomes ``torch==2.2``), so a
+  lower bound that no longer works fails here rather than on a reader's
+  machine;
+- ``newest``: Python 3.12 (what Colab runs) with the newest release of every
+  dependency that pip can get, NumPy 2 among them.
+
+In each, hdlesson is installed from this checkout (not in editable mode, so
+the package data is what a reader gets), then the unit tests run without the
+slow retraining test, and nbval runs over every chapter. The newest
+environment, which is what Colab offers, then also runs
+tools/rehearse_colab.py: hdlesson is uninstalled and every chapter runs from
+its own install cell, from a local stand-in for the repository. The versions used
+are printed, and the exit status is non-zero when an environment fails.
+
+Torch on PyPI is a CUDA build of several GB for Linux; it runs on the CPU.
+Where pip is configured with a cap on torch (as on the machines this project
+is developed on), "newest" means the newest release under that cap; the
+printed version says which.
+
+Usage::
+
+    python tools/dependency_matrix.py                 # both environments
+    python tools/dependency_matrix.py --only oldest
+    python tools/dependency_matrix.py --python3.10 /path/to/python3.10
+"""
+
+import argparse
+import glob
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+import book_layout  # noqa: E402
+
+RUNTIME_MODULES = ("torch", "numpy", "matplotlib", "ipywidgets", "tqdm")
+
+
+def lower_bound_pins(pyproject=ROOT / "pyproject.toml"):
+    """Return ``name==version`` for each runtime dependency's ``>=`` bound.
+
+    Raises ValueError for a dependency without a lower bound, since the
+    oldest environment cannot be defined for it.
+    """
+    with open(pyproject, "rb") as f:
+        requirements = tomllib.load(f)["project"]["dependencies"]
+    pins = []
+    for requirement in requirements:
+        match = re.fullmatch(r"\s*([A-Za-z0-9_.\-]+)\s*>=\s*([0-9][0-9A-Za-z.]*)\s*(?:,.*)?", requirement)
+        if match is None:
+            raise ValueError(
+                f"dependency {requirement!r} in pyproject.toml has no '>=' lower bound; "
+                "give it one so that the oldest supported version can be tested"
+            )
+        pins.append(f"{match.group(1)}=={match.group(2)}")
+    return pins
+
+
+ENVIRONMENTS = {
+    "oldest": {"python": "3.10", "pins": lower_bound_pins},
+    "newest": {"python": "3.12", "pins": None},
+}
+
+
+def find_python(version, explicit=None):
+    """Return the path of a working ``python<version>`` interpreter.
+
+    Looks at `explicit`, then ``python<version>`` on PATH, then pyenv's
+    versions folder. Raises FileNotFoundError naming what to do.
+    """
+    candidates = [explicit] if explicit else []
+    candidates.append(shutil.which(f"python{version}"))
+    pyenv_root = os.environ.get("PYENV_ROOT", os.path.expanduser("~/.pyenv"))
+    candidates += sorted(glob.glob(f"{pyenv_root}/versions/{version}.*/bin/python{version}"), reverse=True)
+    for candidate in candidates:
+        if not candidate:
+            continue
+        try:
+            out = subprocess.run([candidate, "--version"], capture_output=True, text=True, timeout=30)
+        except OSError:
+            continue
+        if out.returncode == 0 and out.stdout.split()[-1].startswith(version + "."):
+            return candidate
+    raise FileNotFoundError(
+        f"no working Python {version} found (looked at {[c for c in candidates if c]}); "
+        f"install it, e.g. `pyenv install {version}`, or pass --python{version} PATH"
+    )
+
+
+def run(command, **kwargs):
+    """Run `command`, echo it, stream its output to stdout; return the exit code."""
+    print("$ " + " ".join(str(c) for c in command), flush=True)
+    return subprocess.run([str(c) for c in command], **kwargs).returncode
+
+
+def build(name, spec, python, root):
+    """Create the environment `name` under `root`; return its python or None on failure."""
+    venv = root / name
+    if venv.exists():
+        shutil.rmtree(venv)
+    if run([python, "-m", "venv", venv]) != 0:
+        return None
+    bin_python = venv / "bin" / "python"
+    pip = [bin_python, "-m", "pip", "--quiet", "--disable-pip-version-check"]
+    steps = [pip + ["install", "--upgrade", "pip"]]
+    if spec["pins"] is None:
+        steps.append(pip + ["install", "--upgrade", "--upgrade-strategy", "eager", f"{ROOT}[test]"])
+    else:
+        constraints = venv / "constraints.txt"
+        constraints.write_text("\n".join(spec["pins"]()) + "\n")
+        steps.append(pip + ["install", "--constraint", constraints, f"{ROOT}[test]"])
+    steps.append([bin_python, "-m", "ipykernel", "install", "--sys-prefix", "--name", "python3"])
+    for step in steps:
+        if run(step, stdout=subprocess.DEVNULL if "ipykernel" in map(str, step) else None) != 0:
+            return None
+    return bin_python
+
+
+def versions(bin_python):
+    """Return a one-line summary of the Python and runtime dependency versions."""
+    code = (
+        "import sys, importlib; "
+        f"names = {RUNTIME_MODULES!r}; "
+        "print('python ' + sys.version.split()[0] + ', ' + ', '.join("
+        "n + ' ' + importlib.import_module(n).__version__ for n in names))"
+    )
+    out = subprocess.run([str(bin_python), "-c", code], capture_output=True, text=True)
+    return out.stdout.strip() or out.stderr.strip()
+
+
+def check(name, bin_python):
+    """Run the unit tests and nbval in one environment; return {step: (ok, seconds)}."""
+    # The pytest script, not `python -m pytest`: the checkout stays off
+    # sys.path, so the tests import the installed package.
+    pytest = [bin_python.parent / "pytest", "-q", "-p", "no:cacheprovider"]
+    steps = {"unit tests": [pytest + ["tests", "-m", "not slow"]], "nbval": [pytest + ["--nbval", "book"]]}
+    if name == "newest":
+        # Colab: Python 3.12, NumPy 2, torch already there, hdlesson not.
+        chapters = [str(path) for path in book_layout.toc_notebooks(ROOT)]
+        steps["Colab rehearsal"] = [
+            [bin_python, "-m", "pip", "uninstall", "--quiet", "-y", "hdlesson"],
+            [bin_python, ROOT / "tools" / "rehearse_colab.py", *chapters],
+        ]
+    results = {}
+    for step, commands in steps.items():
+        start = time.perf_counter()
+        ok = all(run(command, cwd=ROOT) == 0 for command in commands)
+        results[step] = (ok, time.perf_counter() - start)
+    return results
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--only", choices=sorted(ENVIRONMENTS), help="build and check one environment")
+    parser.add_argument("--root", type=Path, default=ROOT / ".venv-matrix", help="where the environments go")
+    for version in sorted({spec["python"] for spec in ENVIRONMENTS.values()}):
+        parser.add_argument(f"--python{version}", dest=f"python{version}", help=f"path of a Python {version}")
+    args = parser.parse_args(argv)
+
+    names = [args.only] if args.only else list(ENVIRONMENTS)
+    args.root.mkdir(parents=True, exist_ok=True)
+    summary, failed = [], False
+    for name in names:
+        spec = ENVIRONMENTS[name]
+        print(f"\n=== {name}: Python {spec['python']} ===", flush=True)
+        python = find_python(spec["python"], getattr(args, f"python{spec['python']}"))
+        bin_python = build(name, spec, python, args.root)
+        if bin_python is None:
+            summary.append(f"{name}: installation FAILED")
+            failed = True
+            continue
+        installed = versions(bin_python)
+        results = check(name, bin_python)
+        failed |= not all(ok for ok, _ in results.values())
+        steps = "; ".join(f"{step} {'passed' if ok else 'FAILED'} in {s:.0f} s" for step, (ok, s) in results.items())
+        summary.append(f"{name} ({installed}): {steps}")
+
+    print("\n=== dependency matrix ===")
+    print("\n".join(summary))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
