@@ -63,7 +63,7 @@ def point_install_cell_at(notebook, url, root=book_layout.ROOT):
 
 
 def rehearse(paths, root=book_layout.ROOT, timeout_s=600):
-    """Execute `paths` as on Colab; return a list of one-line results. Raises on failure."""
+    """Execute `paths` as on Colab, printing one line per chapter; return the lines. Raises on failure."""
     if importlib.util.find_spec("hdlesson") is not None:
         raise RuntimeError(
             f"hdlesson is importable from {sys.executable}; uninstall it first "
@@ -86,8 +86,10 @@ def rehearse(paths, root=book_layout.ROOT, timeout_s=600):
                 notebook, timeout=timeout_s, kernel_name="python3", resources={"metadata": {"path": str(workdir)}}
             ).execute()
             results.append(f"{Path(path).name}: ran top to bottom in {time.perf_counter() - start:.0f} s")
+            print(results[-1], flush=True)
     installed = subprocess.run(
-        [sys.executable, "-c", "import hdlesson, torch; print(hdlesson.__version__, torch.__version__)"],
+        # The distribution versions, as pip sees them (torch.__version__ adds a "+cu..." label).
+        [sys.executable, "-c", "import hdlesson, importlib.metadata as m; print(m.version('hdlesson'), m.version('torch'))"],
         capture_output=True, text=True, cwd=tempfile.gettempdir(),
     )
     if installed.returncode != 0:
@@ -99,6 +101,7 @@ def rehearse(paths, root=book_layout.ROOT, timeout_s=600):
     if torch_after != torch_before:
         raise RuntimeError(f"the install cell replaced torch {torch_before} with {torch_after}")
     results.append(f"hdlesson {version} installed from the tag v{expected}; torch {torch_before} kept")
+    print(results[-1], flush=True)
     return results
 
 
@@ -106,8 +109,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("notebooks", nargs="+", type=Path, help="chapters to run, in order")
     args = parser.parse_args(argv)
-    for line in rehearse(args.notebooks):
-        print(line)
+    rehearse(args.notebooks)
     return 0
 
 
