@@ -1,5 +1,6 @@
 """The oldest environment of tools/dependency_matrix.py follows pyproject.toml."""
 
+import re
 import sys
 from pathlib import Path
 
@@ -42,3 +43,19 @@ def test_missing_python_says_what_to_do(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(FileNotFoundError, match=r"no working Python 3\.99 found.*pyenv install 3\.99"):
         dependency_matrix.find_python("3.99")
+
+
+def test_matrix_covers_both_ends_of_requires_python():
+    with open(ROOT / "pyproject.toml", "rb") as f:
+        requires = tomllib.load(f)["project"]["requires-python"]
+    low, high = re.fullmatch(r">=3\.(\d+),<3\.(\d+)", requires).groups()
+    versions = {spec["python"] for spec in dependency_matrix.ENVIRONMENTS.values()}
+    assert f"3.{low}" in versions, f"the matrix does not test Python 3.{low}, the oldest that {requires} allows"
+    newest = f"3.{int(high) - 1}"
+    assert newest in versions, f"the matrix does not test Python {newest}, the newest that {requires} allows"
+
+
+def test_matrix_rehearses_colab_on_its_python():
+    colab = [spec for spec in dependency_matrix.ENVIRONMENTS.values() if spec["colab"]]
+    assert [spec["python"] for spec in colab] == ["3.12"]
+    assert colab[0]["pins"] is None, "Colab ships recent releases, so the rehearsal uses the newest"

@@ -1,21 +1,23 @@
 """Run the tests and every chapter on the oldest and newest versions allowed.
 
-Two environments, each a fresh virtual environment under ``--root``:
+Three environments, each a fresh virtual environment under ``--root``:
 
 - ``oldest``: Python 3.10 with every runtime dependency of ``pyproject.toml``
   pinned to its lower bound (``torch>=2.2`` becomes ``torch==2.2``), so a
   lower bound that no longer works fails here rather than on a reader's
   machine;
-- ``newest``: Python 3.12 (what Colab runs) with the newest release of every
-  dependency that pip can get, NumPy 2 among them.
+- ``colab``: Python 3.12, what Colab runs, with the newest release of every
+  dependency that pip can get (NumPy 2 among them);
+- ``newest``: Python 3.13, the newest Python that ``requires-python``
+  allows, with the newest releases too.
 
 In each, hdlesson is installed from this checkout (not in editable mode, so
 the package data is what a reader gets), then the unit tests run without the
-slow retraining test, and nbval runs over every chapter. The newest
-environment, which is what Colab offers, then also runs
-tools/rehearse_colab.py: hdlesson is uninstalled and every chapter runs from
-its own install cell, from a local stand-in for the repository. The versions used
-are printed, and the exit status is non-zero when an environment fails.
+slow retraining test, and nbval runs over every chapter. The ``colab``
+environment then also runs tools/rehearse_colab.py: hdlesson is uninstalled
+and every chapter runs from its own install cell, from a local stand-in for
+the repository. The versions used are printed, and the exit status is
+non-zero when an environment fails.
 
 Torch on PyPI is a CUDA build of several GB for Linux; it runs on the CPU.
 Where pip is configured with a cap on torch (as on the machines this project
@@ -24,7 +26,7 @@ printed version says which.
 
 Usage::
 
-    python tools/dependency_matrix.py                 # both environments
+    python tools/dependency_matrix.py                 # all three environments
     python tools/dependency_matrix.py --only oldest
     python tools/dependency_matrix.py --python3.10 /path/to/python3.10
 """
@@ -67,9 +69,12 @@ def lower_bound_pins(pyproject=ROOT / "pyproject.toml"):
     return pins
 
 
+# pins: a function returning pins, or None for the newest releases.
+# colab: also rehearse Colab's first click (tools/rehearse_colab.py).
 ENVIRONMENTS = {
-    "oldest": {"python": "3.10", "pins": lower_bound_pins},
-    "newest": {"python": "3.12", "pins": None},
+    "oldest": {"python": "3.10", "pins": lower_bound_pins, "colab": False},
+    "colab": {"python": "3.12", "pins": None, "colab": True},
+    "newest": {"python": "3.13", "pins": None, "colab": False},
 }
 
 
@@ -139,14 +144,14 @@ def versions(bin_python):
     return out.stdout.strip() or out.stderr.strip()
 
 
-def check(name, bin_python):
+def check(spec, bin_python):
     """Run the unit tests and nbval in one environment; return {step: (ok, seconds)}."""
     # The pytest script, not `python -m pytest`: the checkout stays off
     # sys.path, so the tests import the installed package.
     pytest = [bin_python.parent / "pytest", "-q", "-p", "no:cacheprovider"]
     steps = {"unit tests": [pytest + ["tests", "-m", "not slow"]], "nbval": [pytest + ["--nbval", "book"]]}
-    if name == "newest":
-        # Colab: Python 3.12, NumPy 2, torch already there, hdlesson not.
+    if spec["colab"]:
+        # As on Colab: torch already there, hdlesson not.
         chapters = [str(path) for path in book_layout.toc_notebooks(ROOT)]
         steps["Colab rehearsal"] = [
             [bin_python, "-m", "pip", "uninstall", "--quiet", "-y", "hdlesson"],
@@ -181,7 +186,7 @@ def main(argv=None):
             failed = True
             continue
         installed = versions(bin_python)
-        results = check(name, bin_python)
+        results = check(spec, bin_python)
         failed |= not all(ok for ok, _ in results.values())
         steps = "; ".join(f"{step} {'passed' if ok else 'FAILED'} in {s:.0f} s" for step, (ok, s) in results.items())
         summary.append(f"{name} ({installed}): {steps}")
