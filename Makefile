@@ -59,9 +59,9 @@ student: $(STAMP)
 install-cells: $(STAMP)
 	$(BIN)/python tools/install_cell.py
 
-# Builds three fresh environments in .venv-matrix: Python 3.10 with the
-# oldest versions pyproject.toml allows, Python 3.12 (Colab's) and 3.13 with
-# the newest. Runs the unit tests (without the slow one) and nbval in each,
+# Builds four fresh environments in .venv-matrix: Python 3.10 with the
+# oldest versions pyproject.toml allows, and Python 3.10, 3.12 (Colab's) and
+# 3.13 with the newest. Runs the unit tests (without the slow one) and nbval in each,
 # and on 3.12 every chapter from its own install cell, as on Colab. Each
 # downloads a CUDA build of torch from PyPI (several GB; it runs on the CPU).
 matrix: $(STAMP)

@@ -95,3 +95,12 @@ def test_notebook_listed_in_toc(path):
     toc = (ROOT / "_toc.yml").read_text()
     relative = path.relative_to(ROOT).with_suffix("").as_posix()
     assert relative in toc, f"{relative} is not in _toc.yml"
+
+
+def test_package_version_matches_pyproject():
+    import hdlesson
+
+    assert hdlesson.__version__ == pyproject()["project"]["version"], (
+        "hdlesson/__init__.py and pyproject.toml give different versions; "
+        "raise both together, then run `make install-cells`"
+    )

@@ -1,13 +1,14 @@
 """Run the tests and every chapter on the oldest and newest versions allowed.
 
-Three environments, each a fresh virtual environment under ``--root``:
+Four environments, each a fresh virtual environment under ``--root``:
 
 - ``oldest``: Python 3.10 with every runtime dependency of ``pyproject.toml``
   pinned to its lower bound (``torch>=2.2`` becomes ``torch==2.2``), so a
   lower bound that no longer works fails here rather than on a reader's
   machine;
-- ``colab``: Python 3.12, what Colab runs, with the newest release of every
-  dependency that pip can get (NumPy 2 among them);
+- ``py310``: Python 3.10 with the newest release of every dependency that
+  pip can get for it (NumPy 2 among them);
+- ``colab``: Python 3.12, what Colab runs, with the newest releases;
 - ``newest``: Python 3.13, the newest Python that ``requires-python``
   allows, with the newest releases too.
 
@@ -26,7 +27,7 @@ printed version says which.
 
 Usage::
 
-    python tools/dependency_matrix.py                 # all three environments
+    python tools/dependency_matrix.py                 # all four environments
     python tools/dependency_matrix.py --only oldest
     python tools/dependency_matrix.py --python3.10 /path/to/python3.10
 """
@@ -73,6 +74,7 @@ def lower_bound_pins(pyproject=ROOT / "pyproject.toml"):
 # colab: also rehearse Colab's first click (tools/rehearse_colab.py).
 ENVIRONMENTS = {
     "oldest": {"python": "3.10", "pins": lower_bound_pins, "colab": False},
+    "py310": {"python": "3.10", "pins": None, "colab": False},
     "colab": {"python": "3.12", "pins": None, "colab": True},
     "newest": {"python": "3.13", "pins": None, "colab": False},
 }
