@@ -32,7 +32,7 @@ unit: $(STAMP)
 	$(BIN)/python -m pytest tests -q -p no:cacheprovider
 
 notebooks: $(STAMP)
-	$(BIN)/python -m pytest --nbval book -q -p no:cacheprovider
+	$(BIN)/python -m pytest --nbval --nbval-cell-timeout=300 book -q -p no:cacheprovider
 
 # The CI build of the book: every notebook is executed again (--all), any
 # warning or cell error fails the build, and then each notebook's execution

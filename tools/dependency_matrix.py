@@ -151,7 +151,11 @@ def check(spec, bin_python):
     # The pytest script, not `python -m pytest`: the checkout stays off
     # sys.path, so the tests import the installed package.
     pytest = [bin_python.parent / "pytest", "-q", "-p", "no:cacheprovider"]
-    steps = {"unit tests": [pytest + ["tests", "-m", "not slow"]], "nbval": [pytest + ["--nbval", "book"]]}
+    steps = {
+        "unit tests": [pytest + ["tests", "-m", "not slow"]],
+        # A cell that hangs fails after 300 s instead of holding up the run.
+        "nbval": [pytest + ["--nbval", "--nbval-cell-timeout=300", "book"]],
+    }
     if spec["colab"]:
         # As on Colab: torch already there, hdlesson not.
         chapters = [str(path) for path in book_layout.toc_notebooks(ROOT)]
