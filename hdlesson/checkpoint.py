@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import os
 import pickle
+import re
 import tempfile
 import zipfile
 from pathlib import Path
 
+import numpy as np
 import torch
 
 from hdlesson.model import HDRNN, ModelConfig
@@ -25,6 +27,48 @@ REQUIRED_KEYS = ("format_version", "state_dict", "model_config", "train_config",
 
 class CheckpointError(ValueError):
     """A checkpoint file is unreadable, incomplete or from an incompatible version."""
+
+
+def plain_values(value):
+    """Return `value` with NumPy scalars turned into Python numbers, in nested
+    dicts, lists and tuples too, so that ``weights_only`` loading accepts it."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, dict):
+        return {key: plain_values(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(plain_values(item) for item in value)
+    return value
+
+
+def check_writable(path) -> Path:
+    """Create the folder of checkpoint `path` and check that a file can be written there.
+
+    Call it before a long computation whose result goes to `path`, so that a bad
+    path fails at once instead of after the work. Raises ValueError naming the
+    path when it is a folder, and OSError naming it when the folder cannot be
+    created or written.
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise ValueError(f"checkpoint path {str(path)!r} is a folder; give a file name such as {str(path / 'run.pt')!r}.")
+    for folder in path.parents:
+        if folder.exists() and not folder.is_dir():
+            raise OSError(
+                f"cannot write checkpoint {str(path)!r}: {str(folder)!r} is a file, not a folder; "
+                "give a path in a folder."
+            )
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, probe = tempfile.mkstemp(prefix=path.name + ".", suffix=".probe", dir=path.parent)
+        os.close(handle)
+        os.unlink(probe)
+    except OSError as error:
+        raise OSError(
+            f"cannot write checkpoint {str(path)!r}: {error.strerror or error}; give a path in a folder "
+            "that exists or can be created, and that you can write to."
+        ) from error
+    return path
 
 
 def save_checkpoint(path, model: HDRNN, train_config: dict, update: int, history: dict,
@@ -51,23 +95,20 @@ def save_checkpoint(path, model: HDRNN, train_config: dict, update: int, history
     """
     from hdlesson import __version__
 
-    path = Path(path)
-    if path.is_dir():
-        raise ValueError(f"checkpoint path {str(path)!r} is a folder; give a file name such as {str(path / 'run.pt')!r}.")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path = check_writable(path)
     payload = {
         "format_version": FORMAT_VERSION,
         "library_version": __version__,
         "state_dict": {k: v.detach().clone() for k, v in model.state_dict().items()},
-        "model_config": model.config.to_dict(),
-        "train_config": train_config,
+        "model_config": plain_values(model.config.to_dict()),
+        "train_config": plain_values(train_config),
         "update": int(update),
         "history": {k: torch.tensor(v, dtype=torch.float64) for k, v in history.items()},
-        "metrics": dict(metrics or {}),
-        "extra": dict(extra or {}),
+        "metrics": plain_values(dict(metrics or {})),
+        "extra": plain_values(dict(extra or {})),
     }
     if optimizer_state is not None:
-        payload["optimizer_state"] = optimizer_state
+        payload["optimizer_state"] = plain_values(optimizer_state)
 
     handle, temporary = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
     try:
@@ -116,8 +157,18 @@ def read_checkpoint(path) -> dict:
             KeyError, ValueError, TypeError, AttributeError) as error:
         # torch.load reports a file that is not a checkpoint in many ways:
         # a plain text file, for example, raises KeyError in its unpickler.
+        reason = re.sub(r"\x1b\[[0-9;]*m", "", str(error)).strip().splitlines()
+        reason = f"{type(error).__name__}: {reason[0] if reason else ''}"
+        refused = re.search(r"Unsupported global: GLOBAL (\S+)", str(error))
+        if refused:
+            raise CheckpointError(
+                f"checkpoint {str(path)!r} holds a Python object of type {refused.group(1)}, which "
+                "safe loading (torch.load with weights_only=True) refuses. hdlesson writes only "
+                "tensors and plain values; write the file again with hdlesson.save_checkpoint "
+                "or 'python -m hdlesson train'."
+            ) from error
         raise CheckpointError(
-            f"checkpoint {str(path)!r} cannot be read ({type(error).__name__}: {error}); the file "
+            f"checkpoint {str(path)!r} cannot be read ({reason}); the file "
             "is corrupt or not a PyTorch checkpoint. Write it again with "
             "'python -m hdlesson train', or resume from an earlier checkpoint."
         ) from error

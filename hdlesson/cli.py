@@ -46,17 +46,22 @@ def main(argv=None) -> int:
         if args.command == "train":
             return _train(args)
         return _evaluate(args)
-    except (CheckpointError, FileNotFoundError, ValueError, TrainingDivergedError) as error:
+    except (CheckpointError, OSError, ValueError, TrainingDivergedError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
 
 
 def _train(args) -> int:
+    if args.variant not in VARIANT_TASKS:
+        raise ValueError(f"--variant {args.variant!r} is not a variant; use one of {sorted(VARIANT_TASKS)}.")
     if args.variant != "default" and args.preset != "paper":
         raise ValueError(f"--variant {args.variant} needs --preset paper, not {args.preset!r}.")
     config = variant_config(args.variant, seed=args.seed) if args.preset == "paper" \
         else preset(args.preset, seed=args.seed)
     snapshot_updates = _parse_updates(args.snapshots)
+    outside = [u for u in snapshot_updates if not 0 <= u <= config.n_updates]
+    if outside:
+        raise ValueError(f"--snapshots {outside} lie outside 0..{config.n_updates}, the updates of this run.")
     if args.out.exists() and not args.out.is_dir():
         raise ValueError(f"--out {str(args.out)!r} is a file; give a folder for the network and its checkpoints.")
     out = args.out / f"seed{args.seed}.pt"

@@ -6,6 +6,7 @@ import numpy as np
 import torch
 
 from hdlesson.heading import angular_difference, decode_heading
+from hdlesson.validation import check_positive_int, check_seed
 from hdlesson.task import Task
 
 # The fixed seed of the evaluation trials, so every network is judged on the
@@ -61,8 +62,9 @@ def evaluate(model, n_trials: int = 1000, seed: int = EVALUATION_SEED, task: Tas
         ``n_trials``, ``n_steps``, ``seed``.
     """
     check_model(model)
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed={seed!r} is invalid; use a non-negative integer.")
+    check_seed("seed", seed)
+    check_positive_int("n_trials", n_trials)
+    check_positive_int("batch_size", batch_size)
     task = task or task_of(model)
     if not isinstance(task, Task):
         raise TypeError(f"task={task!r} is invalid; pass a hdlesson.Task or None.")
@@ -85,6 +87,12 @@ def evaluate(model, n_trials: int = 1000, seed: int = EVALUATION_SEED, task: Tas
 
     targets = trials.targets[:, task.cue_steps:].astype(float)
     total_variance = float(((targets - targets.mean(axis=(0, 1))) ** 2).sum())
+    if total_variance == 0:
+        raise ValueError(
+            f"the targets do not vary over {n_trials} trial(s) of {task.n_steps - task.cue_steps} "
+            "step(s) after the cue, so the normalised error is undefined; evaluate on more trials "
+            "or longer ones."
+        )
     errors = np.abs(np.concatenate(heading_errors))[:, task.cue_steps:]
     return {
         "normalized_error": squared_error / total_variance,

@@ -91,6 +91,8 @@ class HDRNN(nn.Module):
 
     def __init__(self, config: ModelConfig | None = None, generator=None, seed: int = 0):
         super().__init__()
+        if config is not None and not isinstance(config, ModelConfig):
+            raise TypeError(f"config={config!r} is invalid; pass a hdlesson.ModelConfig or None.")
         self.config = config if config is not None else ModelConfig()
         n = self.config.n_units
         if generator is None:
@@ -162,6 +164,7 @@ class HDRNN(nn.Module):
         current = _per_step(
             "external_current", external_current, n_trials, n_steps, self.n_units, self.w_rec
         )
+        check_non_negative("rate_noise_sd", rate_noise_sd)
         if rate_noise_sd > 0 and generator is None:
             raise ValueError(
                 "rate_noise_sd > 0 needs a torch.Generator so that the noise is "

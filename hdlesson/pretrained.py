@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 from pathlib import Path
 
 from hdlesson.checkpoint import load_checkpoint
@@ -23,12 +24,12 @@ def available_seeds(variant: str = "default") -> list[int]:
 
 def pretrained_path(seed: int = 0, variant: str = "default") -> Path:
     """Return the file of one shipped network."""
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
         raise ValueError(
             f"seed={seed!r} is invalid; give a non-negative integer, one of "
             f"{available_seeds(variant)} for variant {variant!r}."
         )
-    path = _variant_dir(variant) / f"seed{seed}.pt"
+    path = _variant_dir(variant) / f"seed{int(seed)}.pt"
     if not path.is_file():
         raise ValueError(
             f"no pretrained network with seed={seed!r} for variant {variant!r}; available seeds: "
@@ -59,7 +60,7 @@ def load_pretrained(seed: int = 0, variant: str = "default"):
 
 
 def _variant_dir(variant: str) -> Path:
-    if variant not in VARIANTS:
+    if not isinstance(variant, str) or variant not in VARIANTS:
         raise ValueError(f"unknown variant {variant!r}; choose one of {sorted(VARIANTS)}.")
     return PRETRAINED_DIR / variant
 

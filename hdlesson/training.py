@@ -29,7 +29,7 @@ import numpy as np
 import torch
 
 from hdlesson.bptt import BPTTWorkspace, loss_and_gradients
-from hdlesson.checkpoint import read_checkpoint, save_checkpoint, model_from_checkpoint
+from hdlesson.checkpoint import check_writable, model_from_checkpoint, read_checkpoint, save_checkpoint
 from hdlesson.model import HDRNN, ModelConfig
 from hdlesson.task import Task
 from hdlesson.validation import check_non_negative, check_positive, check_positive_int, check_seed
@@ -41,6 +41,10 @@ logger = logging.getLogger("hdlesson.training")
 # unit-length targets, plus the bounded rate penalty) until outputs blow up,
 # so a loss above this bound means training has diverged even if finite.
 MAX_FINITE_LOSS = 1e4
+# Upper limit on one stage, so that a typo (10**9 for 10**3) fails at once
+# instead of filling the memory with the update plan: about 22 hours at
+# 0.08 s per update on 2 cores.
+MAX_UPDATES_PER_STAGE = 1_000_000
 
 
 class TrainingDivergedError(FloatingPointError):
@@ -64,6 +68,11 @@ class Stage:
 
     def __post_init__(self):
         check_positive_int("n_updates", self.n_updates)
+        if self.n_updates > MAX_UPDATES_PER_STAGE:
+            raise ValueError(
+                f"n_updates={self.n_updates!r} is invalid; a stage has at most {MAX_UPDATES_PER_STAGE:,} "
+                "updates (about 22 hours at 0.08 s each on 2 cores); split longer runs into stages."
+            )
         check_positive_int("n_steps", self.n_steps)
         if self.batch_size is not None:
             check_positive_int("batch_size", self.batch_size)
@@ -75,7 +84,7 @@ class Stage:
         """Learning rate at update ``index`` (0-based) within the stage."""
         final = self.learning_rate if self.final_learning_rate is None else self.final_learning_rate
         progress = index / max(self.n_updates - 1, 1)
-        return final + 0.5 * (self.learning_rate - final) * (1.0 + math.cos(math.pi * progress))
+        return float(final + 0.5 * (self.learning_rate - final) * (1.0 + math.cos(math.pi * progress)))
 
 
 @dataclass(frozen=True)
@@ -114,6 +123,18 @@ class TrainConfig:
 
     def __post_init__(self):
         check_seed("seed", self.seed)
+        if not isinstance(self.task, Task):
+            raise TypeError(f"task={self.task!r} is invalid; pass a hdlesson.Task.")
+        if not isinstance(self.model, ModelConfig):
+            raise TypeError(f"model={self.model!r} is invalid; pass a hdlesson.ModelConfig.")
+        if isinstance(self.stages, Stage):
+            object.__setattr__(self, "stages", (self.stages,))
+        if not isinstance(self.stages, (tuple, list)) or not all(isinstance(s, Stage) for s in self.stages):
+            raise TypeError(
+                f"stages={self.stages!r} is invalid; give a tuple of hdlesson.training.Stage "
+                "(TrainConfig.from_dict turns dicts into stages)."
+            )
+        object.__setattr__(self, "stages", tuple(self.stages))
         if not self.stages:
             raise ValueError("stages is empty; give at least one Stage or use a preset (see PRESETS).")
         check_positive_int("batch_size", self.batch_size)
@@ -186,7 +207,7 @@ PRESETS = {
 
 def preset(name: str, seed: int = 0, **overrides) -> TrainConfig:
     """Return the ``TrainConfig`` of a named preset ("paper", "published", "demo")."""
-    if name not in PRESETS:
+    if not isinstance(name, str) or name not in PRESETS:
         raise ValueError(f"unknown preset {name!r}; choose one of {sorted(PRESETS)}.")
     values = dict(PRESETS[name])
     values.update(overrides)
@@ -299,11 +320,14 @@ def train(config: TrainConfig | str = "paper", checkpoint_path=None, resume: boo
             f"config={config!r} is invalid; pass a TrainConfig (TrainConfig.from_dict turns a dict "
             f"into one) or a preset name, one of {sorted(PRESETS)}."
         )
-    if checkpoint_path is not None and Path(checkpoint_path).is_dir():
-        raise ValueError(
-            f"checkpoint_path={str(checkpoint_path)!r} is a folder; give a file name such as "
-            f"{str(Path(checkpoint_path) / 'run.pt')!r}."
-        )
+    if checkpoint_path is not None:
+        if Path(checkpoint_path).is_dir():
+            raise ValueError(
+                f"checkpoint_path={str(checkpoint_path)!r} is a folder; give a file name such as "
+                f"{str(Path(checkpoint_path) / 'run.pt')!r}."
+            )
+        # Fail now rather than after training, when the first checkpoint is written.
+        check_writable(checkpoint_path)
 
     torch_generator = torch.Generator().manual_seed(int(config.seed))
     model = HDRNN(config.model, generator=torch_generator)
@@ -317,6 +341,13 @@ def train(config: TrainConfig | str = "paper", checkpoint_path=None, resume: boo
         logger.info("resumed from %s at update %d", checkpoint_path, start_update)
 
     plan = _schedule(config)
+    if snapshot_updates is None:
+        snapshot_updates = ()
+    if isinstance(snapshot_updates, (str, bytes)) or not hasattr(snapshot_updates, "__iter__"):
+        raise TypeError(
+            f"snapshot_updates={snapshot_updates!r} is invalid; give a list of update numbers, "
+            "e.g. [0, 100, 1000]."
+        )
     snapshot_updates = list(snapshot_updates)
     not_integers = [u for u in snapshot_updates if isinstance(u, bool) or not isinstance(u, numbers.Integral)]
     if not_integers:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import numbers
 
 import numpy as np
@@ -23,6 +24,14 @@ def as_generator(rng) -> np.random.Generator:
     )
 
 
+def _finite(value) -> bool:
+    """math.isfinite for any real number, including ints too large for a float."""
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
+
+
 def check_positive_int(name: str, value) -> None:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value <= 0:
         raise ValueError(f"{name}={value!r} is invalid; use a positive integer.")
@@ -31,7 +40,7 @@ def check_positive_int(name: str, value) -> None:
 def check_positive(name: str, value) -> None:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name}={value!r} is invalid; use a positive number.")
-    if not np.isfinite(value) or value <= 0:
+    if not _finite(value) or value <= 0:
         raise ValueError(f"{name}={value!r} is invalid; use a positive finite number.")
 
 
@@ -43,7 +52,7 @@ def check_real(name: str, value, hint: str) -> None:
 
 def check_non_negative(name: str, value) -> None:
     check_real(name, value, "use a non-negative number.")
-    if not np.isfinite(value) or value < 0:
+    if not _finite(value) or value < 0:
         raise ValueError(f"{name}={value!r} is invalid; use a non-negative finite number.")
 
 
