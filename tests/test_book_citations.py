@@ -67,3 +67,44 @@ def test_every_reference_is_cited():
         used |= {key.strip() for group in ROLE.findall(prose(path)) for key in group.split(",")}
     unused = sorted(bib_keys() - used)
     assert not unused, f"book/references.bib lists {unused}, which no page cites"
+
+
+# Printed output cannot hold a {cite} role: code cells and hdlesson.biology.facts
+# cite by author and year. Each such work must be in the bibliography.
+NAMED = re.compile(
+    r"\b(?P<surname>[A-Z][a-z]+(?:-[A-Z][a-z]+)?)(?:,\s+[A-Z][a-z-]+)*"
+    r"(?:\s+et\s+al\.|\s+(?:&|and)\s+[A-Z][a-z-]+)?,?\s+\(?(?P<year>(?:19|20)\d\d)\b"
+)
+
+
+def bib_first_authors():
+    """Return {(first author's surname in lower case, year): key} for references.bib."""
+    text = (ROOT / "book" / "references.bib").read_text()
+    found = {}
+    for key, body in re.findall(r"^@\w+\{([^,]+),(.*?)^\}", text, flags=re.MULTILINE | re.DOTALL):
+        authors = re.search(r"author\s*=\s*\{(.*?)\},?\s*$", body, flags=re.MULTILINE).group(1)
+        year = re.search(r"year\s*=\s*\{(\d{4})\}", body).group(1)
+        surname = authors.split(" and ")[0].split(",")[0].strip().strip("{}")
+        found[(surname.lower(), year)] = key
+    return found
+
+
+def test_fact_citations_are_in_bibliography():
+    from hdlesson.biology import facts
+
+    citations = {value.citation for value in vars(facts).values() if isinstance(value, facts.Fact)}
+    assert citations, "hdlesson.biology.facts defines no Fact"
+    listed = bib_first_authors()
+    missing = sorted(c.short for c in citations
+                     if (c.authors.split(",")[0].strip().split(" ")[0].lower(), str(c.year)) not in listed)
+    assert not missing, f"facts cite {missing}, which book/references.bib does not list"
+
+
+@pytest.mark.parametrize("path", book_layout.toc_notebooks(ROOT), ids=lambda p: p.name)
+def test_code_cell_citations_are_in_bibliography(path):
+    notebook = nbformat.read(path, as_version=4)
+    code = "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "code")
+    listed = bib_first_authors()
+    missing = sorted({" ".join(m.group(0).split()) for m in NAMED.finditer(code)
+                      if (m.group("surname").lower(), m.group("year")) not in listed})
+    assert not missing, f"{path.name} prints {missing}, which book/references.bib does not list"
