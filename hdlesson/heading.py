@@ -28,7 +28,15 @@ def decode_heading(outputs) -> np.ndarray:
     """
     if isinstance(outputs, torch.Tensor):
         outputs = outputs.detach().cpu().numpy()
-    outputs = np.asarray(outputs, dtype=float)
+    try:
+        raw = np.asarray(outputs)
+    except ValueError as error:  # ragged nested lists
+        raise ValueError(f"outputs cannot be read as an array ({error}); give an array of shape (..., 2).") from None
+    if raw.dtype.kind not in "fiu":
+        raise TypeError(
+            f"outputs has dtype {raw.dtype}; give real numbers, the sin and cos outputs of the model."
+        )
+    outputs = raw.astype(float)
     if outputs.ndim == 0 or outputs.shape[-1] != 2:
         raise ValueError(
             f"outputs has shape {outputs.shape}; expected (..., 2) with sin and cos of head "

@@ -158,3 +158,16 @@ def test_cli_evaluate_seed_too_large(tmp_path):
     result = run("evaluate", str(path), "--seed", str(2**70), "--trials", "2")
     assert result.returncode == 2
     assert f"seed={2**70} is invalid" in result.stderr
+
+
+@pytest.mark.parametrize("outputs, error", [
+    ([["a", "b"]], TypeError), ([[1 + 1j, 0]], TypeError), ([[True, False]], TypeError),
+    ([[1.0, 0.0], [1.0]], ValueError),
+])
+def test_decode_heading_names_non_numbers(outputs, error):
+    with pytest.raises(error, match=r"outputs (has dtype|cannot be read as an array)"):
+        hdlesson.decode_heading(outputs)
+
+
+def test_decode_heading_takes_integers():
+    assert hdlesson.decode_heading(np.array([[1, 0]])) == pytest.approx(np.pi / 2)
