@@ -1,4 +1,4 @@
-"""The oldest environment of tools/dependency_matrix.py follows pyproject.toml."""
+"""tools/dependency_matrix.py: the oldest environment follows pyproject.toml, and interpreters are found or reported."""
 
 import re
 import sys
@@ -10,6 +10,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 tomllib = pytest.importorskip("tomllib")  # the tool runs on Python 3.11 or newer
 import dependency_matrix  # noqa: E402
+
+THIS_VERSION = f"{sys.version_info.major}.{sys.version_info.minor}"
 
 
 def write(tmp_path, dependencies):
@@ -59,3 +61,59 @@ def test_matrix_rehearses_colab_on_its_python():
     colab = [spec for spec in dependency_matrix.ENVIRONMENTS.values() if spec["colab"]]
     assert [spec["python"] for spec in colab] == ["3.12"]
     assert colab[0]["pins"] is None, "Colab ships recent releases, so the rehearsal uses the newest"
+
+
+def python_on_path(tmp_path, monkeypatch):
+    """Put a working python<this version> on an otherwise empty PATH."""
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    (folder / f"python{THIS_VERSION}").symlink_to(sys.executable)
+    monkeypatch.setenv("PATH", str(folder))
+    monkeypatch.setenv("PYENV_ROOT", str(tmp_path / "pyenv"))
+
+
+def test_python_found_on_path(tmp_path, monkeypatch):
+    python_on_path(tmp_path, monkeypatch)
+    found = dependency_matrix.find_python(THIS_VERSION)
+    assert found == str(tmp_path / "bin" / f"python{THIS_VERSION}")
+
+
+def test_explicit_python_is_used(tmp_path, monkeypatch):
+    python_on_path(tmp_path, monkeypatch)
+    assert dependency_matrix.find_python(THIS_VERSION, sys.executable) == sys.executable
+
+
+@pytest.mark.parametrize("version, explicit, reason", [
+    (THIS_VERSION, "/nonexistent/python", "not found"),
+    (THIS_VERSION, "/bin/true", "exited with status 0"),
+    ("3.99", sys.executable, f"it is Python {sys.version.split()[0]}"),
+])
+def test_explicit_python_has_no_fallback(tmp_path, monkeypatch, version, explicit, reason):
+    # For THIS_VERSION a working Python is on PATH, yet the bad explicit path is reported.
+    python_on_path(tmp_path, monkeypatch)
+    with pytest.raises(FileNotFoundError) as info:
+        dependency_matrix.find_python(version, explicit)
+    message = str(info.value)
+    assert f"--python{version} {explicit} is not a working Python {version}" in message
+    assert reason in message
+
+
+def test_main_rejects_bad_python_before_building(tmp_path, monkeypatch, capsys):
+    python_on_path(tmp_path, monkeypatch)
+    monkeypatch.setattr(dependency_matrix, "build", lambda *args: pytest.fail("build() was called"))
+    root = tmp_path / "matrix"
+    assert dependency_matrix.main(["--root", str(root), "--python3.10", "/nonexistent/python"]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("error: --python3.10 /nonexistent/python is not a working Python 3.10")
+    assert error.count("\n") == 1
+    assert not root.exists()
+
+
+def test_main_reports_missing_python(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setenv("PYENV_ROOT", str(tmp_path))
+    monkeypatch.setattr(dependency_matrix, "build", lambda *args: pytest.fail("build() was called"))
+    assert dependency_matrix.main(["--root", str(tmp_path / "matrix"), "--only", "newest"]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("error: no working Python 3.13 found")
+    assert error.count("\n") == 1

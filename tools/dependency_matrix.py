@@ -78,29 +78,51 @@ ENVIRONMENTS = {
     "colab": {"python": "3.12", "pins": None, "colab": True},
     "newest": {"python": "3.13", "pins": None, "colab": False},
 }
+PYTHON_VERSIONS = sorted({spec["python"] for spec in ENVIRONMENTS.values()})
+
+
+def python_version(candidate):
+    """Run `candidate --version`; return (version, None), or (None, the reason) when it is not a Python."""
+    try:
+        out = subprocess.run([candidate, "--version"], capture_output=True, text=True, timeout=30)
+    except FileNotFoundError:
+        return None, "not found"
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return None, f"cannot be run: {error}"
+    words = (out.stdout or out.stderr).split()
+    if out.returncode != 0 or len(words) != 2 or words[0] != "Python":
+        first_line = (out.stdout + out.stderr).strip().partition("\n")[0][:100]
+        return None, f"`{candidate} --version` exited with status {out.returncode} and printed {first_line!r}"
+    return words[1], None
 
 
 def find_python(version, explicit=None):
     """Return the path of a working ``python<version>`` interpreter.
 
-    Looks at `explicit`, then ``python<version>`` on PATH, then pyenv's
-    versions folder. Raises FileNotFoundError naming what to do.
+    With `explicit`, only that path is tried. Otherwise looks at
+    ``python<version>`` on PATH, then pyenv's versions folder. Raises
+    FileNotFoundError naming what to do.
     """
-    candidates = [explicit] if explicit else []
-    candidates.append(shutil.which(f"python{version}"))
+    if explicit:
+        found, reason = python_version(explicit)
+        if found is None or not found.startswith(version + "."):
+            reason = reason or f"it is Python {found}"
+            raise FileNotFoundError(
+                f"--python{version} {explicit} is not a working Python {version} ({reason}); "
+                f"pass the path of a python{version} executable"
+            )
+        return explicit
+
+    candidates = [shutil.which(f"python{version}")]
     pyenv_root = os.environ.get("PYENV_ROOT", os.path.expanduser("~/.pyenv"))
     candidates += sorted(glob.glob(f"{pyenv_root}/versions/{version}.*/bin/python{version}"), reverse=True)
+    candidates = [candidate for candidate in candidates if candidate]
     for candidate in candidates:
-        if not candidate:
-            continue
-        try:
-            out = subprocess.run([candidate, "--version"], capture_output=True, text=True, timeout=30)
-        except OSError:
-            continue
-        if out.returncode == 0 and out.stdout.split()[-1].startswith(version + "."):
+        found, _ = python_version(candidate)
+        if found is not None and found.startswith(version + "."):
             return candidate
     raise FileNotFoundError(
-        f"no working Python {version} found (looked at {[c for c in candidates if c]}); "
+        f"no working Python {version} found (looked at {candidates}); "
         f"install it, e.g. `pyenv install {version}`, or pass --python{version} PATH"
     )
 
@@ -175,18 +197,30 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", choices=sorted(ENVIRONMENTS), help="build and check one environment")
     parser.add_argument("--root", type=Path, default=ROOT / ".venv-matrix", help="where the environments go")
-    for version in sorted({spec["python"] for spec in ENVIRONMENTS.values()}):
+    for version in PYTHON_VERSIONS:
         parser.add_argument(f"--python{version}", dest=f"python{version}", help=f"path of a Python {version}")
     args = parser.parse_args(argv)
 
     names = [args.only] if args.only else list(ENVIRONMENTS)
+    # Find every interpreter before building anything, so that a wrong path
+    # stops the run at once rather than after the other environments.
+    # A path given explicitly is checked even when its environment is not built.
+    needed_versions = {ENVIRONMENTS[name]["python"] for name in names}
+    needed_versions |= {version for version in PYTHON_VERSIONS if getattr(args, f"python{version}")}
+    pythons = {}
+    for version in sorted(needed_versions):
+        try:
+            pythons[version] = find_python(version, getattr(args, f"python{version}"))
+        except FileNotFoundError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
+
     args.root.mkdir(parents=True, exist_ok=True)
     summary, failed = [], False
     for name in names:
         spec = ENVIRONMENTS[name]
         print(f"\n=== {name}: Python {spec['python']} ===", flush=True)
-        python = find_python(spec["python"], getattr(args, f"python{spec['python']}"))
-        bin_python = build(name, spec, python, args.root)
+        bin_python = build(name, spec, pythons[spec["python"]], args.root)
         if bin_python is None:
             summary.append(f"{name}: installation FAILED")
             failed = True

@@ -38,6 +38,29 @@ if importlib.util.find_spec("hdlesson") is None:
     importlib.invalidate_caches()'''
 
 
+class NotebookError(Exception):
+    """Error for a path, given as a notebook, that is missing or is not a Jupyter notebook."""
+
+
+def read_notebook(path):
+    """Read the notebook at `path` as nbformat 4. Raises NotebookError naming `path`."""
+    try:
+        return nbformat.read(path, as_version=4)
+    except FileNotFoundError:
+        raise NotebookError(f"{path}: file not found") from None
+    except IsADirectoryError:
+        raise NotebookError(f"{path}: is a folder, not a notebook") from None
+    except OSError as error:
+        raise NotebookError(f"{path}: cannot be read ({error.strerror})") from None
+    except (nbformat.reader.NotJSONError, UnicodeDecodeError):
+        raise NotebookError(f"{path}: not a Jupyter notebook (the file is not JSON)") from None
+    # For JSON that is not a notebook of a known version, nbformat 5.11 raises
+    # ValidationError, NBFormatError (a ValueError), AttributeError or TypeError.
+    except (nbformat.ValidationError, ValueError, AttributeError, TypeError) as error:
+        first_line = str(error).partition("\n")[0]
+        raise NotebookError(f"{path}: not a valid Jupyter notebook ({first_line})") from None
+
+
 def requirement(root=book_layout.ROOT):
     """Return the pip requirement that pins hdlesson to this version's git tag."""
     url = book_layout.repository(root)["url"]
@@ -79,7 +102,7 @@ def has_current_cell(notebook, root=book_layout.ROOT):
 def update_notebook(path, root=book_layout.ROOT):
     """Put the current install cell first in the notebook at `path`, removing
     any older install cell. Return True when the file changed."""
-    notebook = nbformat.read(path, as_version=4)
+    notebook = read_notebook(path)
     if has_current_cell(notebook, root):
         return False
 
@@ -104,11 +127,18 @@ def main(argv=None):
     notebooks = args.notebooks or book_layout.toc_notebooks()
     if not notebooks:
         parser.error("no notebooks found in _toc.yml")
+    # Read every notebook before changing any, so that a bad path changes nothing.
+    for path in notebooks:
+        try:
+            read_notebook(path)
+        except NotebookError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
 
     stale = []
     for path in notebooks:
         if args.check:
-            if not has_current_cell(nbformat.read(path, as_version=4)):
+            if not has_current_cell(read_notebook(path)):
                 stale.append(path)
                 print(f"out of date: {path}")
         elif update_notebook(path):

@@ -19,6 +19,7 @@ Usage::
 """
 
 import argparse
+import math
 import pickle
 import sys
 import time
@@ -64,7 +65,7 @@ def execute_and_time(path, timeout_s, cwd=None):
     notebook = nbformat.read(path, as_version=4)
     client = nbclient.NotebookClient(
         notebook,
-        timeout=timeout_s,
+        timeout=math.ceil(timeout_s),  # nbclient 0.11 takes whole seconds and rejects a float such as 2.5
         kernel_name="python3",
         resources={"metadata": {"path": str(cwd or Path(path).parent)}},
     )
@@ -121,6 +122,17 @@ def check_budgets(records, budget_s, total_budget_s, allow_unexecuted=False):
     return failures
 
 
+def positive_seconds(text):
+    """Parse a duration in seconds for argparse, rejecting zero, negative and non-finite values."""
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid number of seconds: {text!r}") from None
+    if not (math.isfinite(seconds) and seconds > 0):
+        raise argparse.ArgumentTypeError(f"invalid number of seconds: {text!r}; give a positive, finite number")
+    return seconds
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description="Print notebook execution times and fail when one is over budget.")
     parser.add_argument("notebooks", nargs="*", type=Path, help="notebooks to execute (only with --execute)")
@@ -128,12 +140,13 @@ def main(argv=None):
                         help="execute the given notebooks with nbclient instead of reading the last build")
     parser.add_argument("--build-dir", type=Path, default=book_layout.ROOT / "_build",
                         help="Jupyter Book build folder to read timings from (default: _build)")
-    parser.add_argument("--budget", type=float, default=DEFAULT_BUDGET_S,
+    parser.add_argument("--budget", type=positive_seconds, default=DEFAULT_BUDGET_S,
                         help="maximum execution time of one notebook, in seconds (default: %(default)s)")
-    parser.add_argument("--total-budget", type=float, default=DEFAULT_TOTAL_BUDGET_S,
+    parser.add_argument("--total-budget", type=positive_seconds, default=DEFAULT_TOTAL_BUDGET_S,
                         help="maximum execution time of all notebooks together, in seconds (default: %(default)s)")
-    parser.add_argument("--cell-timeout", type=float, default=300.0,
-                        help="with --execute: maximum time of one cell, in seconds (default: %(default)s)")
+    parser.add_argument("--cell-timeout", type=positive_seconds, default=300.0,
+                        help="with --execute: maximum time of one cell, in seconds, rounded up to a whole "
+                             "number (default: %(default)s)")
     parser.add_argument("--cwd", type=Path, default=None,
                         help="with --execute: working folder of the kernel (default: each notebook's folder)")
     parser.add_argument("--allow-unexecuted", action="store_true",
@@ -143,6 +156,15 @@ def main(argv=None):
     if args.execute:
         if not args.notebooks:
             parser.error("--execute needs at least one notebook")
+        from install_cell import NotebookError, read_notebook  # needs nbformat, as --execute does
+
+        # Read every notebook before executing any, so that a bad path fails at once.
+        for path in args.notebooks:
+            try:
+                read_notebook(path)
+            except NotebookError as error:
+                print(f"error: {error}", file=sys.stderr)
+                return 2
         records = {}
         for path in args.notebooks:
             print(f"executing {path} ...", flush=True)
@@ -150,7 +172,11 @@ def main(argv=None):
     else:
         if args.notebooks:
             parser.error("notebooks are only accepted with --execute; without it the toc's notebooks are read")
-        records = build_timings(args.build_dir)
+        try:
+            records = build_timings(args.build_dir)
+        except FileNotFoundError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
 
     failures = check_budgets(records, args.budget, args.total_budget, args.allow_unexecuted)
     for message in failures:
