@@ -159,7 +159,9 @@ def read_checkpoint(path) -> dict:
         # a plain text file, for example, raises KeyError in its unpickler.
         reason = re.sub(r"\x1b\[[0-9;]*m", "", str(error)).strip().splitlines()
         reason = f"{type(error).__name__}: {reason[0] if reason else ''}"
-        refused = re.search(r"Unsupported global: GLOBAL (\S+)", str(error))
+        # torch 2.13 says "Unsupported global: GLOBAL numpy...", torch 2.2
+        # "Unsupported class numpy...".
+        refused = re.search(r"Unsupported (?:global: GLOBAL|class) ([\w.]+)", str(error))
         if refused:
             raise CheckpointError(
                 f"checkpoint {str(path)!r} holds a Python object of type {refused.group(1)}, which "
