@@ -63,7 +63,8 @@ install-cells: $(STAMP)
 # oldest versions pyproject.toml allows, and Python 3.10, 3.12 (Colab's) and
 # 3.13 with the newest. Runs the unit tests (without the slow one) and nbval in each,
 # and on 3.12 every chapter from its own install cell, as on Colab. Each
-# downloads a CUDA build of torch from PyPI (several GB; it runs on the CPU).
+# downloads a CUDA build of torch from PyPI (about 5 GB on disk; it runs on
+# the CPU) and is deleted after its checks, so the peak is one environment.
 matrix: $(STAMP)
 	$(BIN)/python tools/dependency_matrix.py
 

@@ -117,3 +117,27 @@ def test_main_reports_missing_python(tmp_path, monkeypatch, capsys):
     error = capsys.readouterr().err
     assert error.startswith("error: no working Python 3.13 found")
     assert error.count("\n") == 1
+
+
+@pytest.mark.parametrize("keep", [False, True])
+def test_each_environment_is_deleted_after_its_checks_unless_kept(tmp_path, monkeypatch, keep):
+    monkeypatch.setattr(dependency_matrix, "find_python", lambda version, explicit=None: "python")
+    on_disk = []
+
+    def fake_build(name, spec, python, root):
+        on_disk.append(sorted(p.name for p in root.iterdir()))  # what the earlier environments left
+        (root / name / "bin").mkdir(parents=True)
+        return root / name / "bin" / "python"
+
+    monkeypatch.setattr(dependency_matrix, "build", fake_build)
+    monkeypatch.setattr(dependency_matrix, "versions", lambda bin_python: "python 3.x")
+    monkeypatch.setattr(dependency_matrix, "check", lambda spec, bin_python: {"unit tests": (True, 0.0)})
+    root = tmp_path / "matrix"
+    assert dependency_matrix.main(["--root", str(root)] + (["--keep"] if keep else [])) == 0
+    names = list(dependency_matrix.ENVIRONMENTS)
+    if keep:
+        assert on_disk == [sorted(names[:i]) for i in range(len(names))]
+        assert sorted(p.name for p in root.iterdir()) == sorted(names)
+    else:
+        assert on_disk == [[] for _ in names]
+        assert list(root.iterdir()) == []

@@ -30,6 +30,9 @@ Usage::
     python tools/dependency_matrix.py                 # all four environments
     python tools/dependency_matrix.py --only oldest
     python tools/dependency_matrix.py --python3.10 /path/to/python3.10
+    python tools/dependency_matrix.py --only colab --keep   # keep .venv-matrix/colab
+
+Each environment is deleted once checked, unless ``--keep`` is given.
 """
 
 import argparse
@@ -197,6 +200,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", choices=sorted(ENVIRONMENTS), help="build and check one environment")
     parser.add_argument("--root", type=Path, default=ROOT / ".venv-matrix", help="where the environments go")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep each environment after its checks (each takes about 5 GB)")
     for version in PYTHON_VERSIONS:
         parser.add_argument(f"--python{version}", dest=f"python{version}", help=f"path of a Python {version}")
     args = parser.parse_args(argv)
@@ -224,12 +229,16 @@ def main(argv=None):
         if bin_python is None:
             summary.append(f"{name}: installation FAILED")
             failed = True
-            continue
-        installed = versions(bin_python)
-        results = check(spec, bin_python)
-        failed |= not all(ok for ok, _ in results.values())
-        steps = "; ".join(f"{step} {'passed' if ok else 'FAILED'} in {s:.0f} s" for step, (ok, s) in results.items())
-        summary.append(f"{name} ({installed}): {steps}")
+        else:
+            installed = versions(bin_python)
+            results = check(spec, bin_python)
+            failed |= not all(ok for ok, _ in results.values())
+            steps = "; ".join(f"{step} {'passed' if ok else 'FAILED'} in {s:.0f} s" for step, (ok, s) in results.items())
+            summary.append(f"{name} ({installed}): {steps}")
+        if not args.keep:
+            # One environment at a time on disk: with CUDA builds of torch,
+            # all four together take about 20 GB.
+            shutil.rmtree(args.root / name, ignore_errors=True)
 
     print("\n=== dependency matrix ===")
     print("\n".join(summary))
