@@ -159,12 +159,12 @@ def read_checkpoint(path) -> dict:
         # a plain text file, for example, raises KeyError in its unpickler.
         reason = re.sub(r"\x1b\[[0-9;]*m", "", str(error)).strip().splitlines()
         reason = f"{type(error).__name__}: {reason[0] if reason else ''}"
-        # torch 2.13 says "Unsupported global: GLOBAL numpy...", torch 2.2
-        # "Unsupported class numpy...".
+        # torch 2.13 reports "Unsupported global: GLOBAL numpy...", and torch 2.2
+        # reports "Unsupported class numpy...".
         refused = re.search(r"Unsupported (?:global: GLOBAL|class) ([\w.]+)", str(error))
         if refused:
             raise CheckpointError(
-                f"checkpoint {str(path)!r} holds a Python object of type {refused.group(1)}, which "
+                f"checkpoint {str(path)!r} contains a Python object of type {refused.group(1)}, which "
                 "safe loading (torch.load with weights_only=True) refuses. hdlesson writes only "
                 "tensors and plain values; write the file again with hdlesson.save_checkpoint "
                 "or 'python -m hdlesson train'."

@@ -1,6 +1,6 @@
 """Every citation in the book is a {cite} role whose key is in references.bib.
 
-The strict book build fails on an unknown key too; this test says which
+The strict book build fails on an unknown key too; this test reports which
 chapter and which key, in seconds, and also catches citations left as plain
 text, which no build would notice.
 """

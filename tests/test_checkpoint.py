@@ -74,7 +74,7 @@ def test_foreign_checkpoint_raises(tmp_path):
 
 def test_pickled_code_is_refused(tmp_path):
     torch.save({"format_version": 1, "payload": zipfile.ZipFile}, tmp_path / "a.pt")
-    with pytest.raises(CheckpointError, match=r"holds a Python object of type zipfile.ZipFile, which safe loading"):
+    with pytest.raises(CheckpointError, match=r"contains a Python object of type zipfile.ZipFile, which safe loading"):
         load_checkpoint(tmp_path / "a.pt")
 
 

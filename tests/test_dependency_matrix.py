@@ -34,7 +34,7 @@ def test_dependency_without_lower_bound_is_named(tmp_path, requirement):
     assert repr(requirement) in str(info.value)
 
 
-def test_every_runtime_dependency_of_the_package_has_a_lower_bound():
+def test_runtime_dependencies_have_lower_bounds():
     pins = dependency_matrix.lower_bound_pins()
     names = {pin.split("==")[0] for pin in pins}
     assert names == set(dependency_matrix.RUNTIME_MODULES)
@@ -120,7 +120,7 @@ def test_main_reports_missing_python(tmp_path, monkeypatch, capsys):
 
 
 @pytest.mark.parametrize("keep", [False, True])
-def test_each_environment_is_deleted_after_its_checks_unless_kept(tmp_path, monkeypatch, keep):
+def test_environments_deleted_unless_kept(tmp_path, monkeypatch, keep):
     monkeypatch.setattr(dependency_matrix, "find_python", lambda version, explicit=None: "python")
     on_disk = []
 

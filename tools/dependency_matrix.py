@@ -23,7 +23,7 @@ non-zero when an environment fails.
 Torch on PyPI is a CUDA build of several GB for Linux; it runs on the CPU.
 Where pip is configured with a cap on torch (as on the machines this project
 is developed on), "newest" means the newest release under that cap; the
-printed version says which.
+printed version shows which.
 
 Usage::
 

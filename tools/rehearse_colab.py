@@ -121,7 +121,7 @@ def rehearse(paths, root=book_layout.ROOT, timeout_s=600):
             print(results[-1], flush=True)
 
     installed = subprocess.run(
-        # The distribution versions, as pip sees them (torch.__version__ adds a "+cu..." label).
+        # The distribution versions, as pip reports them (torch.__version__ adds a "+cu..." label).
         [sys.executable, "-c", "import hdlesson, importlib.metadata as m; print(m.version('hdlesson'), m.version('torch'))"],
         capture_output=True, text=True, cwd=tempfile.gettempdir(),
     )
